@@ -1,0 +1,56 @@
+/// Everything a bus guards with its lock: the page table, page metadata, and the id counters.
+struct BusState: ~Copyable {
+    var table = PageTable()
+    /// Metadata of the pages that have any; a page without metadata costs nothing here.
+    var metadata: [PageID: PageMetadata] = [:]
+    /// The id the next page created without a chosen id gets. Ids below it are never handed out again.
+    var nextPageID: UInt64 = 1
+    /// The id the next applied delta gets.
+    var nextDeltaID: UInt64 = 1
+    /// Scratch space for a batch's resolved slots, reused from batch to batch.
+    private var scratch: UnsafeMutablePointer<Int> = .allocate(capacity: 0)
+    private var scratchCapacity = 0
+
+    init() {}
+
+    deinit { scratch.deallocate() }
+
+    /// Scratch room for `count` slots; valid until the next call.
+    mutating func slotScratch(count: Int) -> UnsafeMutablePointer<Int> {
+        if count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(count, scratchCapacity * 2)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        return scratch
+    }
+
+    /// Takes `count` consecutive delta ids and returns the first.
+    @inline(__always)
+    mutating func takeDeltaIDs(_ count: Int) -> UInt64 {
+        defer { nextDeltaID += UInt64(count) }
+        return nextDeltaID
+    }
+
+    /// The slot of `page`, or the error a delta for a missing page gets.
+    @inline(__always)
+    func slot(forDeltaTo page: PageID) throws(DeltaError) -> PageTable.Slot {
+        guard let slot = table.slot(of: page) else { throw .pageNotFound(page) }
+        return slot
+    }
+
+    /// The slot of `page`, or the error a page operation on a missing page gets.
+    @inline(__always)
+    func slot(of page: PageID) throws(PageError) -> PageTable.Slot {
+        guard let slot = table.slot(of: page) else { throw .notFound(page) }
+        return slot
+    }
+
+    /// The page's public description.
+    func info(_ slot: PageTable.Slot) -> PageInfo {
+        let id = table.id(slot)
+        return PageInfo(
+            id: id, size: table.size(slot), location: table.location(slot), epoch: table.epoch(slot),
+            metadata: metadata[id] ?? PageMetadata(), dirtyChunks: table.dirtyChunkCount(slot))
+    }
+}

@@ -1,0 +1,274 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension StateBus {
+    /// Writes `bytes` at `offset` of a page as one delta; the page's epoch goes up by one.
+    ///
+    /// - Throws: ``DeltaError/pageNotFound(_:)``, ``DeltaError/empty(_:)``,
+    ///   ``DeltaError/outOfBounds(page:end:pageSize:)``, ``DeltaError/invalidSource(_:)``.
+    ///   Nothing changes when it throws.
+    /// - Complexity: O(`bytes.count`).
+    @discardableResult
+    public func write(
+        page: PageID, offset: Int, bytes: [UInt8], source: DeltaSource = .user, intent: String? = nil
+    ) throws -> WriteReceipt {
+        try bytes.withUnsafeBytes { try write(page: page, offset: offset, bytes: $0, source: source, intent: intent) }
+    }
+
+    /// Writes `bytes` at `offset` of a page as one delta; the bytes are copied before the call returns.
+    ///
+    /// - Throws: as ``write(page:offset:bytes:source:intent:)-([UInt8])``.
+    @discardableResult
+    public func write(
+        page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, source: DeltaSource = .user, intent: String? = nil
+    ) throws -> WriteReceipt {
+        guard let source = bytes.isEmpty ? nil : source else { throw DeltaError.empty(page) }
+        guard source.isValid else { throw DeltaError.invalidSource(source.label) }
+        return try state.withWriteLock { state in
+            let slot = try state.slot(forDeltaTo: page)
+            let size = state.table.size(slot)
+            guard offset >= 0, bytes.count <= size, offset <= size - bytes.count else {
+                throw DeltaError.outOfBounds(page: page, end: offset &+ bytes.count, pageSize: size)
+            }
+            let epoch = state.table.epoch(slot).next
+            let id = DeltaID(state.nextDeltaID)
+            if journal != nil {
+                try record(.deltas([Delta(
+                    id: id, page: page, epoch: epoch, source: source, timestamp: configuration.clock.now(), intent: intent,
+                    runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]))
+            }
+            state.nextDeltaID += 1
+            memcpy(state.table.data(slot) + offset, bytes.baseAddress!, bytes.count)
+            state.table.markDirty(slot, offset: offset, length: bytes.count)
+            state.table.setEpoch(slot, epoch)
+            return WriteReceipt(delta: id, page: page, epoch: epoch)
+        }
+    }
+
+    /// Replaces a page's bytes with `bytes`, writing only what differs as one run-list delta.
+    ///
+    /// Like the original's `update_page`: when nothing differs there is no delta, no new id and no
+    /// epoch change, and the result is `nil`.
+    /// - Throws: ``DeltaError/pageNotFound(_:)``; ``DeltaError/lengthMismatch(expected:found:)`` unless
+    ///   `bytes` is exactly as long as the page; ``DeltaError/invalidSource(_:)``.
+    /// - Complexity: O(page size), comparing eight bytes at a time.
+    @discardableResult
+    public func update(page: PageID, to bytes: [UInt8], source: DeltaSource = .user, intent: String? = nil) throws -> WriteReceipt? {
+        guard source.isValid else { throw DeltaError.invalidSource(source.label) }
+        return try state.withWriteLock { state in
+            let slot = try state.slot(forDeltaTo: page)
+            let size = state.table.size(slot)
+            guard bytes.count == size else { throw DeltaError.lengthMismatch(expected: size, found: bytes.count) }
+            let base = state.table.data(slot)
+            let epoch = state.table.epoch(slot).next
+            let id = DeltaID(state.nextDeltaID)
+            if journal != nil {
+                let current = Array(UnsafeRawBufferPointer(start: base, count: size))
+                guard var delta = try Delta.diff(page: page, epoch: epoch, from: current, to: bytes, source: source, intent: intent)
+                else { return nil }
+                delta.id = id
+                delta.timestamp = configuration.clock.now()
+                try record(.deltas([delta]))
+                delta.writeRuns(into: base)
+                for run in delta.runs { state.table.markDirty(slot, offset: run.offset, length: run.length) }
+            } else {
+                // No journal: copy each differing run as it is found; the scan never looks back.
+                var changed = false
+                bytes.withUnsafeBytes { new in
+                    ByteDiff.forEachDifferingRun(old: UnsafeRawBufferPointer(start: base, count: size), new: new) { offset, length in
+                        memcpy(base + offset, new.baseAddress! + offset, length)
+                        state.table.markDirty(slot, offset: offset, length: length)
+                        changed = true
+                    }
+                }
+                guard changed else { return nil }
+            }
+            state.nextDeltaID += 1
+            state.table.setEpoch(slot, epoch)
+            return WriteReceipt(delta: id, page: page, epoch: epoch)
+        }
+    }
+
+    /// Applies a delta; the page's epoch becomes the delta's.
+    ///
+    /// The bus gives the delta the next delta id and, when it journals, its timestamp; an id already on
+    /// `delta` is not used.
+    /// - Throws: ``DeltaError/pageNotFound(_:)``, ``DeltaError/outOfBounds(page:end:pageSize:)``,
+    ///   ``DeltaError/staleEpoch(page:deltaEpoch:pageEpoch:)``, ``DeltaError/invalidSource(_:)``. Nothing changes
+    ///   when it throws.
+    @discardableResult
+    public func apply(_ delta: Delta) throws -> WriteReceipt {
+        guard delta.source.isValid else { throw DeltaError.invalidSource(delta.source.label) }
+        return try state.withWriteLock { state in
+            let slot = try state.slot(forDeltaTo: delta.page)
+            try Self.check(delta, against: state.table, slot: slot, epoch: state.table.epoch(slot))
+            let id = DeltaID(state.nextDeltaID)
+            if journal != nil { try record(.deltas([stamped(delta, id: id, timestamp: configuration.clock.now())])) }
+            state.nextDeltaID += 1
+            Self.write(delta, into: state.table, slot: slot)
+            state.table.setEpoch(slot, delta.epoch)
+            return WriteReceipt(delta: id, page: delta.page, epoch: delta.epoch)
+        }
+    }
+
+    /// Applies deltas in order, all or nothing.
+    ///
+    /// The whole batch is validated first, each delta against the state the earlier ones leave (so a
+    /// page may appear several times, with non-decreasing epochs); if any delta is invalid, none is
+    /// applied. The deltas get consecutive ids.
+    /// - Throws: ``DeltaError/rejectedInBatch(index:cause:)`` naming the first invalid delta.
+    @discardableResult
+    public func apply(_ deltas: [Delta]) throws -> BatchReceipt {
+        guard !deltas.isEmpty else { return BatchReceipt(deltas: nil) }
+        for (index, delta) in deltas.enumerated() where !delta.source.isValid {
+            throw DeltaError.rejectedInBatch(index: index, cause: .invalidSource(delta.source.label))
+        }
+        return try state.withWriteLock { state in
+            let count = deltas.count
+            let scratch = state.slotScratch(count: 2 * count)
+            let slots = scratch
+            let savedEpochs = scratch + count
+            // Pass 1: validate each delta against the epochs the earlier ones leave, setting epochs
+            // tentatively (invisible to readers while the write lock is held) and undoing them on failure.
+            for index in 0..<count {
+                let delta = deltas[index]
+                do {
+                    let slot = try state.slot(forDeltaTo: delta.page)
+                    let current = state.table.epoch(slot)
+                    try Self.check(delta, against: state.table, slot: slot, epoch: current)
+                    slots[index] = slot
+                    savedEpochs[index] = Int(bitPattern: UInt(current.rawValue))
+                    state.table.setEpoch(slot, delta.epoch)
+                } catch let error as DeltaError {
+                    Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: index)
+                    throw DeltaError.rejectedInBatch(index: index, cause: error)
+                }
+            }
+            let first = state.nextDeltaID
+            if journal != nil {
+                let now = configuration.clock.now()
+                do {
+                    try record(.deltas(deltas.enumerated().map { stamped($1, id: DeltaID(first + UInt64($0)), timestamp: now) }))
+                } catch {
+                    Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: count)
+                    throw error
+                }
+            }
+            // Pass 2: nothing can fail any more.
+            for index in 0..<count { Self.write(deltas[index], into: state.table, slot: slots[index]) }
+            state.nextDeltaID += UInt64(count)
+            return BatchReceipt(deltas: DeltaID(first)...DeltaID(first + UInt64(count) - 1))
+        }
+    }
+
+    /// Applies a batch of ranged writes, all or nothing; each write raises its page's epoch by one.
+    ///
+    /// This is the fastest way to apply many small changes: one lock acquisition, one validation pass,
+    /// one copy pass, no allocation.
+    /// - Throws: ``DeltaError/rejectedInBatch(index:cause:)`` naming the first invalid write.
+    @discardableResult
+    public func apply(_ batch: WriteBatch) throws -> BatchReceipt {
+        guard !batch.isEmpty else { return BatchReceipt(deltas: nil) }
+        guard batch.source.isValid else { throw DeltaError.rejectedInBatch(index: 0, cause: .invalidSource(batch.source.label)) }
+        return try state.withWriteLock { state in
+            let count = batch.entries.count
+            let scratch = state.slotScratch(count: journal == nil ? count : 2 * count)
+            try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
+                for index in 0..<count {
+                    let entry = entries[index]
+                    guard let slot = state.table.slot(of: entry.page) else {
+                        throw .rejectedInBatch(index: index, cause: .pageNotFound(entry.page))
+                    }
+                    guard entry.length > 0 else { throw .rejectedInBatch(index: index, cause: .empty(entry.page)) }
+                    let size = state.table.size(slot)
+                    guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
+                        throw .rejectedInBatch(
+                            index: index, cause: .outOfBounds(page: entry.page, end: entry.offset &+ entry.length, pageSize: size))
+                    }
+                    scratch[index] = slot
+                }
+            }
+            let first = state.nextDeltaID
+            if journal != nil {
+                try journalBatch(batch, firstID: first, table: state.table, slots: scratch, savedEpochs: scratch + count)
+            }
+            let bumpEpochs = journal == nil
+            batch.entries.withUnsafeBufferPointer { entries in
+                batch.payload.withUnsafeBytes { payload in
+                    for index in 0..<count {
+                        let entry = entries[index]
+                        let slot = scratch[index]
+                        memcpy(state.table.data(slot) + entry.offset, payload.baseAddress! + entry.payloadStart, entry.length)
+                        state.table.markDirty(slot, offset: entry.offset, length: entry.length)
+                        if bumpEpochs { state.table.setEpoch(slot, state.table.epoch(slot).next) }
+                    }
+                }
+            }
+            state.nextDeltaID += UInt64(count)
+            return BatchReceipt(deltas: DeltaID(first)...DeltaID(first + UInt64(count) - 1))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Journals a validated batch as deltas, setting the new epochs; undoes the epochs if the journal refuses.
+    private func journalBatch(
+        _ batch: WriteBatch, firstID: UInt64, table: borrowing PageTable,
+        slots: UnsafeMutablePointer<Int>, savedEpochs: UnsafeMutablePointer<Int>
+    ) throws {
+        let now = configuration.clock.now()
+        var deltas: [Delta] = []
+        deltas.reserveCapacity(batch.count)
+        for (index, entry) in batch.entries.enumerated() {
+            let current = table.epoch(slots[index])
+            savedEpochs[index] = Int(bitPattern: UInt(current.rawValue))
+            table.setEpoch(slots[index], current.next)
+            deltas.append(Delta(
+                id: DeltaID(firstID + UInt64(index)), page: entry.page, epoch: current.next, source: batch.source,
+                timestamp: now, intent: batch.intent, runs: [DeltaRun(offset: entry.offset, length: entry.length)],
+                payload: Array(batch.payload[entry.payloadStart..<(entry.payloadStart + entry.length)]),
+                extent: entry.offset + entry.length))
+        }
+        do {
+            try record(.deltas(deltas))
+        } catch {
+            Self.restoreEpochs(table, slots: slots, saved: savedEpochs, count: batch.count)
+            throw error
+        }
+    }
+
+    /// Checks that `delta` fits the page in `slot` whose epoch is `epoch`.
+    @inline(__always)
+    private static func check(_ delta: Delta, against table: borrowing PageTable, slot: Int, epoch: Epoch) throws(DeltaError) {
+        let size = table.size(slot)
+        guard delta.extent <= size else { throw .outOfBounds(page: delta.page, end: delta.extent, pageSize: size) }
+        guard delta.epoch >= epoch else { throw .staleEpoch(page: delta.page, deltaEpoch: delta.epoch, pageEpoch: epoch) }
+    }
+
+    @inline(__always)
+    private static func write(_ delta: Delta, into table: borrowing PageTable, slot: Int) {
+        delta.writeRuns(into: table.data(slot))
+        for run in delta.runs { table.markDirty(slot, offset: run.offset, length: run.length) }
+    }
+
+    /// Undoes tentative epochs of the first `count` batch entries, newest first.
+    private static func restoreEpochs(
+        _ table: borrowing PageTable, slots: UnsafeMutablePointer<Int>, saved: UnsafeMutablePointer<Int>, count: Int
+    ) {
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            table.setEpoch(slots[index], Epoch(UInt64(UInt(bitPattern: saved[index]))))
+        }
+    }
+
+    private func stamped(_ delta: Delta, id: DeltaID, timestamp: UInt64) -> Delta {
+        var copy = delta
+        copy.id = id
+        copy.timestamp = timestamp
+        return copy
+    }
+}
