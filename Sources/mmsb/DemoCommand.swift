@@ -8,14 +8,21 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the quickstart: create a page, write it, update it, read it back.",
         discussion: """
             Runs the original MMSB quickstart on a fresh in-memory bus and says what happens at each \
-            step: a 16-byte page is created, written through a delta, updated by diff (an unchanged \
-            update makes no delta), and read back.
+            step: a page is created, the message is written in capitals as one delta, the page is \
+            updated to the message as given (only the bytes that differ become a delta), updated again \
+            with the same bytes (no delta at all), and read back.
             """
     )
 
+    @Option(name: .long, help: "Bytes in the demo page (1 to 1073741824).")
+    var pageSize: Int = Quickstart.defaultPageSize
+
+    @Option(name: .long, help: "The text to store; it must fit in the page.")
+    var message: String = Quickstart.defaultMessage
+
     func run() throws {
         var output = StandardOutput()
-        try Quickstart.run(printing: &output)
+        try Quickstart.run(pageSize: pageSize, message: message, printing: &output)
     }
 }
 

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension StateBus {
     /// A copy of the page's bytes.
     ///
@@ -36,7 +28,7 @@ extension StateBus {
             let slot = try state.slot(of: id)
             let size = state.table.size(slot)
             guard buffer.count == size else { throw DeltaError.lengthMismatch(expected: size, found: buffer.count) }
-            memcpy(buffer.baseAddress!, state.table.data(slot), size)
+            buffer.baseAddress!.copyMemory(from: state.table.data(slot), byteCount: size)
         }
     }
 }

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension StateBus {
     /// Writes `bytes` at `offset` of a page as one delta; the page's epoch goes up by one.
     ///
@@ -43,7 +35,7 @@ extension StateBus {
                     runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]))
             }
             state.nextDeltaID += 1
-            memcpy(state.table.data(slot) + offset, bytes.baseAddress!, bytes.count)
+            (state.table.data(slot) + offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             state.table.markDirty(slot, offset: offset, length: bytes.count)
             state.table.setEpoch(slot, epoch)
             return WriteReceipt(delta: id, page: page, epoch: epoch)
@@ -81,7 +73,7 @@ extension StateBus {
                 var changed = false
                 bytes.withUnsafeBytes { new in
                     ByteDiff.forEachDifferingRun(old: UnsafeRawBufferPointer(start: base, count: size), new: new) { offset, length in
-                        memcpy(base + offset, new.baseAddress! + offset, length)
+                        (base + offset).copyMemory(from: new.baseAddress! + offset, byteCount: length)
                         state.table.markDirty(slot, offset: offset, length: length)
                         changed = true
                     }
@@ -203,7 +195,7 @@ extension StateBus {
                     for index in 0..<count {
                         let entry = entries[index]
                         let slot = scratch[index]
-                        memcpy(state.table.data(slot) + entry.offset, payload.baseAddress! + entry.payloadStart, entry.length)
+                        (state.table.data(slot) + entry.offset).copyMemory(from: payload.baseAddress! + entry.payloadStart, byteCount: entry.length)
                         state.table.markDirty(slot, offset: entry.offset, length: entry.length)
                         if bumpEpochs { state.table.setEpoch(slot, state.table.epoch(slot).next) }
                     }

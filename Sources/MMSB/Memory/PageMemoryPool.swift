@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A size-class allocator for page buffers: zero-filled, 64-byte aligned (4,096 for 4 KiB and more).
 ///
 /// Buffers of up to 64 KiB are cut from 1 MiB slabs mapped from the kernel; a freed buffer goes on
@@ -65,7 +57,7 @@ struct PageMemoryPool: ~Copyable {
         if let head = freeHeads[sizeClass.index] {
             freeHeads[sizeClass.index] = head.load(as: UnsafeMutableRawPointer?.self)
             // Only the first `size` bytes are ever readable through this buffer, so only they need zeroing.
-            memset(head, 0, size)
+            head.initializeMemory(as: UInt8.self, repeating: 0, count: size)
             pointer = head
         } else {
             pointer = try carve(sizeClass)

@@ -1,15 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The pages of a bus: their identity, size, location, epoch, dirty chunks and bytes.
 ///
-/// Slots are stored column by column in chunks of 4,096 (ids, epochs, data pointers, dirty bits,
-/// sizes, locations: 37 bytes a page), found by id through a ``PageIndex`` (≈ 4–8 bytes a page).
+/// Slots are stored column by column in chunks of 4,096 (ids, epochs, data pointers, dirty bits, and
+/// size with location packed in one word: 36 bytes a page), found by id through a ``PageIndex`` (≈ 4–8 bytes a page).
 /// Chunks are mapped from the kernel and never move, so growth copies nothing and leaves no heap
 /// fragments; a deleted page's slot is reused by the next page created. Page bytes come from the
 /// table's own ``PageMemoryPool``.
@@ -32,9 +24,10 @@ struct PageTable: ~Copyable {
     private static let epochsOffset = chunkSlots * 8
     private static let dataOffset = chunkSlots * 16
     private static let dirtyOffset = chunkSlots * 24
+    /// `size - 1` in the low 30 bits (sizes run 1 … 2³⁰), the location's raw value in the top 2.
     private static let sizesOffset = chunkSlots * 32
-    private static let locationsOffset = chunkSlots * 36
-    static let chunkBytes = chunkSlots * 37
+    static let chunkBytes = chunkSlots * 36
+    private static let sizeMask: UInt32 = (1 << 30) - 1
 
     private var chunks: UnsafeMutablePointer<UnsafeMutableRawPointer>
     private var chunkCapacity = 0
@@ -78,10 +71,10 @@ struct PageTable: ~Copyable {
         (chunks[slot &>> chunkShift] + idsOffset).assumingMemoryBound(to: UInt64.self)[slot & (chunkSlots - 1)]
     }
     @inline(__always) func id(_ slot: Slot) -> PageID { PageID(ids(slot)) }
-    @inline(__always) func size(_ slot: Slot) -> Int { Int(column(Self.sizesOffset, slot, UInt32.self).pointee) }
+    @inline(__always) func size(_ slot: Slot) -> Int { Int(column(Self.sizesOffset, slot, UInt32.self).pointee & Self.sizeMask) + 1 }
     @inline(__always) func epoch(_ slot: Slot) -> Epoch { Epoch(column(Self.epochsOffset, slot, UInt64.self).pointee) }
     @inline(__always) func location(_ slot: Slot) -> PageLocation {
-        PageLocation(rawValue: column(Self.locationsOffset, slot, UInt8.self).pointee) ?? .cpu
+        PageLocation(rawValue: UInt8(column(Self.sizesOffset, slot, UInt32.self).pointee >> 30)) ?? .cpu
     }
     @inline(__always) func data(_ slot: Slot) -> UnsafeMutableRawPointer {
         column(Self.dataOffset, slot, UnsafeMutableRawPointer.self).pointee
@@ -124,8 +117,7 @@ struct PageTable: ~Copyable {
         column(Self.epochsOffset, slot, UInt64.self).pointee = 0
         column(Self.dataOffset, slot, UnsafeMutableRawPointer.self).pointee = bytes
         column(Self.dirtyOffset, slot, UInt64.self).pointee = dirtyWord
-        column(Self.sizesOffset, slot, UInt32.self).pointee = UInt32(size)
-        column(Self.locationsOffset, slot, UInt8.self).pointee = location.rawValue
+        column(Self.sizesOffset, slot, UInt32.self).pointee = UInt32(size - 1) | UInt32(location.rawValue) << 30
         do {
             let chunks = self.chunks
             try index.insert(id.rawValue, slot: slot) { Self.id(in: chunks, $0) }
