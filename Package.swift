@@ -40,7 +40,11 @@ let package = Package(
         ),
         .testTarget(
             name: "mmsbTests",
-            dependencies: ["mmsb"],
+            dependencies: [
+                "mmsb",
+                "MMSB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
     ],

@@ -3,8 +3,13 @@ struct BusState: ~Copyable {
     var table = PageTable()
     /// Metadata of the pages that have any; a page without metadata costs nothing here.
     var metadata: [PageID: PageMetadata] = [:]
-    /// The id the next page created without a chosen id gets. Ids below it are never handed out again.
-    var nextPageID: UInt64 = 1
+    /// The highest page id ever used (0 before the first page). Ids up to it are never handed out again;
+    /// automatic ids continue after it. Kept as "highest used" rather than "next" so that using
+    /// `UInt64.max` cannot wrap around.
+    var highestPageID: UInt64 = 0
+
+    /// The id the next page created without a chosen id gets, or `nil` when every id has been used.
+    var nextPageID: PageID? { highestPageID == .max ? nil : PageID(highestPageID + 1) }
     /// The id the next applied delta gets.
     var nextDeltaID: UInt64 = 1
     /// Scratch space for a batch's resolved slots, reused from batch to batch.

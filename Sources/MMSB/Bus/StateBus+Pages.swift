@@ -2,6 +2,7 @@ extension StateBus {
     /// Creates a zero-filled page with the next id (1, 2, 3, …) and epoch 0.
     ///
     /// - Throws: ``PageError/invalidSize(_:)`` unless `size` is 1 byte … 1 GiB;
+    ///   ``PageError/idsExhausted`` once page `UInt64.max` has been created;
     ///   ``PageError/locationUnavailable(_:)`` for a device location the bus cannot serve;
     ///   ``PageError/memory(_:)`` when memory runs out. Nothing changes when it throws.
     /// - Complexity: O(1) amortised, plus zeroing a reused buffer.
@@ -9,7 +10,7 @@ extension StateBus {
     public func createPage(size: Int, location: PageLocation = .cpu, metadata: PageMetadata = PageMetadata()) throws -> PageID {
         try checkNewPage(size: size, location: location)
         return try state.withWriteLock { state in
-            let id = PageID(state.nextPageID)
+            guard let id = state.nextPageID else { throw PageError.idsExhausted }
             try insertPage(&state, id: id, size: size, location: location, metadata: metadata)
             return id
         }
@@ -28,7 +29,7 @@ extension StateBus {
         try checkNewPage(size: size, location: location)
         try state.withWriteLock { state in
             guard state.table.slot(of: id) == nil else { throw PageError.alreadyExists(id) }
-            guard id.rawValue >= state.nextPageID else { throw PageError.retiredID(id, next: PageID(state.nextPageID)) }
+            guard id.rawValue > state.highestPageID else { throw PageError.retiredID(id, next: state.nextPageID) }
             try insertPage(&state, id: id, size: size, location: location, metadata: metadata)
         }
         return id
@@ -49,7 +50,7 @@ extension StateBus {
             throw error
         }
         if !metadata.isEmpty { state.metadata[id] = metadata }
-        state.nextPageID = max(state.nextPageID, id.rawValue &+ 1)
+        state.highestPageID = max(state.highestPageID, id.rawValue)
     }
 
     /// Deletes a page; its memory returns to the bus's allocator at once and its id is never reused.

@@ -25,7 +25,7 @@ extension StateBus {
             let slot = try state.slot(forDeltaTo: page)
             let size = state.table.size(slot)
             guard offset >= 0, bytes.count <= size, offset <= size - bytes.count else {
-                throw DeltaError.outOfBounds(page: page, end: offset &+ bytes.count, pageSize: size)
+                throw DeltaError.outOfBounds(page: page, end: Self.end(offset, bytes.count), pageSize: size)
             }
             let epoch = state.table.epoch(slot).next
             let id = DeltaID(state.nextDeltaID)
@@ -117,9 +117,6 @@ extension StateBus {
     @discardableResult
     public func apply(_ deltas: [Delta]) throws -> BatchReceipt {
         guard !deltas.isEmpty else { return BatchReceipt(deltas: nil) }
-        for (index, delta) in deltas.enumerated() where !delta.source.isValid {
-            throw DeltaError.rejectedInBatch(index: index, cause: .invalidSource(delta.source.label))
-        }
         return try state.withWriteLock { state in
             let count = deltas.count
             let scratch = state.slotScratch(count: 2 * count)
@@ -130,6 +127,7 @@ extension StateBus {
             for index in 0..<count {
                 let delta = deltas[index]
                 do {
+                    guard delta.source.isValid else { throw DeltaError.invalidSource(delta.source.label) }
                     let slot = try state.slot(forDeltaTo: delta.page)
                     let current = state.table.epoch(slot)
                     try Self.check(delta, against: state.table, slot: slot, epoch: current)
@@ -180,7 +178,7 @@ extension StateBus {
                     let size = state.table.size(slot)
                     guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
                         throw .rejectedInBatch(
-                            index: index, cause: .outOfBounds(page: entry.page, end: entry.offset &+ entry.length, pageSize: size))
+                            index: index, cause: .outOfBounds(page: entry.page, end: Self.end(entry.offset, entry.length), pageSize: size))
                     }
                     scratch[index] = slot
                 }
@@ -207,6 +205,12 @@ extension StateBus {
     }
 
     // MARK: Helpers
+
+    /// One past the last byte of a write, saturating instead of wrapping for offsets near `Int.max`.
+    private static func end(_ offset: Int, _ length: Int) -> Int {
+        let (sum, overflow) = offset.addingReportingOverflow(length)
+        return overflow ? .max : sum
+    }
 
     /// Journals a validated batch as deltas, setting the new epochs; undoes the epochs if the journal refuses.
     private func journalBatch(

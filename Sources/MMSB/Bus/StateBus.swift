@@ -72,8 +72,9 @@ public final class StateBus: Sendable {
     /// The id the next delta applied will get.
     public var nextDeltaID: DeltaID { state.withReadLock { DeltaID($0.nextDeltaID) } }
 
-    /// The id the next page created without a chosen id will get.
-    public var nextPageID: PageID { state.withReadLock { PageID($0.nextPageID) } }
+    /// The id the next page created without a chosen id will get, or `nil` once every id up to
+    /// `UInt64.max` has been used.
+    public var nextPageID: PageID? { state.withReadLock { $0.nextPageID } }
 
     @inline(__always)
     func record(_ record: @autoclosure () -> JournalRecord) throws {

@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks for MMSB, kept in their own package so that the library itself does not depend on
+// ordo-one/benchmark.
+//
+//   cd Benchmarks && swift package --disable-sandbox benchmark --target StateCoreBenchmarks
+//   cd Benchmarks && swift run -c release RSSProbe
+//
+// `traits: ["MallocInterposer"]` is required: benchmark 1.38.1's default traits include
+// `RuntimeInterposer`, whose package (ordo-one/swift-runtime-interposer) is not in the mirror, so
+// resolution fails without it. `traits:` needs tools 6.1 or later here.
+let package = Package(
+    name: "MMSBBenchmarks",
+    dependencies: [
+        // `name:` pins the identity: a path dependency is otherwise named after its folder (here "main").
+        .package(name: "MMSB", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // ordo-one/benchmark finds benchmark executables by their location: Benchmarks/<Target>/.
+        .executableTarget(
+            name: "StateCoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MMSB", package: "MMSB"),
+            ],
+            path: "Benchmarks/StateCoreBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        // A plain one-shot probe of resident memory for 1M pages of 1 KiB, free of the harness (and of
+        // the malloc interposer the Benchmark library links in).
+        .executableTarget(
+            name: "RSSProbe",
+            dependencies: [
+                .product(name: "MMSB", package: "MMSB"),
+            ],
+            path: "Sources/RSSProbe"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
