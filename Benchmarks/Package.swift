@@ -24,6 +24,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MMSB", package: "MMSB"),
+                "BenchmarkSupport",
             ],
             path: "Benchmarks/StateCoreBenchmarks",
             plugins: [
@@ -36,9 +37,12 @@ let package = Package(
             name: "RSSProbe",
             dependencies: [
                 .product(name: "MMSB", package: "MMSB"),
+                "BenchmarkSupport",
             ],
             path: "Sources/RSSProbe"
         ),
+        // What both executables share: reading this process's resident memory.
+        .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,7 @@ extension StateBus {
     public func write(
         page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, source: DeltaSource = .user, intent: String? = nil
     ) throws -> WriteReceipt {
-        guard let source = bytes.isEmpty ? nil : source else { throw DeltaError.empty(page) }
+        guard !bytes.isEmpty else { throw DeltaError.empty(page) }
         guard source.isValid else { throw DeltaError.invalidSource(source.label) }
         return try state.withWriteLock { state in
             let slot = try state.slot(forDeltaTo: page)
