@@ -18,8 +18,10 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
+        .target(name: "CMMSBChecksum"),
         .target(
             name: "MMSB",
+            dependencies: ["CMMSBChecksum"],
             swiftSettings: sharedSwiftSettings
         ),
         .executableTarget(

@@ -17,7 +17,7 @@ import Testing
         /// Makes every following append throw `failure` (or succeed again with `nil`).
         func fail(with failure: JournalFailure?) { state.withLock { $0.failure = failure } }
 
-        func append(_ record: JournalRecord) throws {
+        func append(_ record: JournalRecord, timestamp: UInt64) throws {
             try state.withLock { state in
                 if let failure = state.failure { throw failure }
                 state.records.append(record)

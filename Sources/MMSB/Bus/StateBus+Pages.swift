@@ -25,8 +25,16 @@ extension StateBus {
     ///   and the errors of ``createPage(size:location:metadata:)``.
     @discardableResult
     public func createPage(id: PageID, size: Int, location: PageLocation = .cpu, metadata: PageMetadata = PageMetadata()) throws -> PageID {
+        try createPage(id: id, size: size, location: location, metadata: metadata, enforcingDevicePolicy: true)
+    }
+
+    /// Creates a chosen page; replay passes `enforcingDevicePolicy: false` because the log records pages
+    /// that were valid when they were made.
+    func createPage(
+        id: PageID, size: Int, location: PageLocation, metadata: PageMetadata, enforcingDevicePolicy: Bool
+    ) throws -> PageID {
         guard id.rawValue != 0 else { throw PageError.invalidID(id) }
-        try checkNewPage(size: size, location: location)
+        try checkNewPage(size: size, location: enforcingDevicePolicy ? location : .cpu)
         try state.withWriteLock { state in
             guard state.table.slot(of: id) == nil else { throw PageError.alreadyExists(id) }
             guard id.rawValue > state.highestPageID else { throw PageError.retiredID(id, next: state.nextPageID) }

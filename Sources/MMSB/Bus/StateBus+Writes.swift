@@ -30,9 +30,10 @@ extension StateBus {
             let epoch = state.table.epoch(slot).next
             let id = DeltaID(state.nextDeltaID)
             if journal != nil {
+                let now = configuration.clock.now()
                 try record(.deltas([Delta(
-                    id: id, page: page, epoch: epoch, source: source, timestamp: configuration.clock.now(), intent: intent,
-                    runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]))
+                    id: id, page: page, epoch: epoch, source: source, timestamp: now, intent: intent,
+                    runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]), at: now)
             }
             state.nextDeltaID += 1
             (state.table.data(slot) + offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
@@ -65,7 +66,7 @@ extension StateBus {
                 else { return nil }
                 delta.id = id
                 delta.timestamp = configuration.clock.now()
-                try record(.deltas([delta]))
+                try record(.deltas([delta]), at: delta.timestamp)
                 delta.writeRuns(into: base)
                 for run in delta.runs { state.table.markDirty(slot, offset: run.offset, length: run.length) }
             } else {
@@ -100,7 +101,10 @@ extension StateBus {
             let slot = try state.slot(forDeltaTo: delta.page)
             try Self.check(delta, against: state.table, slot: slot, epoch: state.table.epoch(slot))
             let id = DeltaID(state.nextDeltaID)
-            if journal != nil { try record(.deltas([stamped(delta, id: id, timestamp: configuration.clock.now())])) }
+            if journal != nil {
+                let now = configuration.clock.now()
+                try record(.deltas([stamped(delta, id: id, timestamp: now)]), at: now)
+            }
             state.nextDeltaID += 1
             Self.write(delta, into: state.table, slot: slot)
             state.table.setEpoch(slot, delta.epoch)
@@ -143,7 +147,7 @@ extension StateBus {
             if journal != nil {
                 let now = configuration.clock.now()
                 do {
-                    try record(.deltas(deltas.enumerated().map { stamped($1, id: DeltaID(first + UInt64($0)), timestamp: now) }))
+                    try record(.deltas(deltas.enumerated().map { stamped($1, id: DeltaID(first + UInt64($0)), timestamp: now) }), at: now)
                 } catch {
                     Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: count)
                     throw error
@@ -231,7 +235,7 @@ extension StateBus {
                 extent: entry.offset + entry.length))
         }
         do {
-            try record(.deltas(deltas))
+            try record(.deltas(deltas), at: now)
         } catch {
             Self.restoreEpochs(table, slots: slots, saved: savedEpochs, count: batch.count)
             throw error

@@ -50,7 +50,13 @@ public final class StateBus: Sendable {
     /// The configuration the bus was made with.
     public let configuration: Configuration
     let state = ReadWriteLock(BusState())
-    let journal: (any WriteAheadJournal)?
+    /// The write-ahead journal; `nil` for an in-memory bus.
+    ///
+    /// Read only under the write lock, and assigned only by ``attach(_:store:)`` under the write lock
+    /// before a store's bus is handed out, which is what makes `nonisolated(unsafe)` sound here.
+    nonisolated(unsafe) private(set) var journal: (any WriteAheadJournal)?
+    /// The on-disk store behind the bus, if it was opened from a directory. Set with `journal`.
+    nonisolated(unsafe) private(set) var store: OpenStore?
 
     /// An empty in-memory bus.
     public convenience init(configuration: Configuration = Configuration()) {
@@ -77,7 +83,16 @@ public final class StateBus: Sendable {
     public var nextPageID: PageID? { state.withReadLock { $0.nextPageID } }
 
     @inline(__always)
-    func record(_ record: @autoclosure () -> JournalRecord) throws {
-        if let journal { try journal.append(record()) }
+    /// Connects a freshly recovered bus to its store's log; every later change is journalled there.
+    func attach(_ log: TransactionLog, store: OpenStore) {
+        state.withWriteLock { _ in
+            journal = log
+            self.store = store
+        }
+    }
+
+    /// Journals a change stamped `timestamp` (by default the clock's time); nothing without a journal.
+    func record(_ record: @autoclosure () -> JournalRecord, at timestamp: UInt64? = nil) throws {
+        if let journal { try journal.append(record(), timestamp: timestamp ?? configuration.clock.now()) }
     }
 }

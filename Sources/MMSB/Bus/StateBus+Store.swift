@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension StateBus {
+    /// Opens the store in `directory`, creating it if asked, and returns its bus, recovered to the last
+    /// record in the log.
+    ///
+    /// Recovery replays every record of the log through the same checks as live calls. A torn tail
+    /// (the last, partly written records of a crash) is cut and reported in ``recoveryReport``; damage
+    /// anywhere else is an error naming the file and offset, unless `options.recovery` is ``RecoveryMode/salvage``.
+    /// - Throws: ``LogError`` (not a store, another store's files, newer format, corruption, locked,
+    ///   I/O), and ``PageError`` / ``DeltaError`` never: a record that does not apply is ``LogError/corrupt(file:offset:reason:)``.
+    public static func open(at directory: String, options: StoreOptions = StoreOptions()) throws -> StateBus {
+        let path = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let kind = FileSystem.kind(of: path)
+        if !kind.exists {
+            guard options.createIfMissing else { throw LogError.storeNotFound(path: path) }
+            try FileSystem.makeDirectory(path)
+        } else if !kind.isDirectory {
+            throw LogError.notAStore(path: path)
+        }
+        let lock = try PosixFile.open(path + "/" + OpenStore.lockName, flags: O_CREAT | O_RDWR)
+        try lock.lockExclusively()
+
+        var created = false
+        if !FileSystem.kind(of: path + "/" + Manifest.fileName).exists {
+            let entries = try FileSystem.list(path).filter { $0 != OpenStore.lockName }
+            guard entries.isEmpty else { throw LogError.notAStore(path: path) }
+            try FileSystem.makeDirectory(OpenStore.logDirectory(path))
+            let manifest = Manifest(store: options.storeID ?? .random(), generation: 1, firstLiveSegmentLSN: 1, checkpointLSN: 0)
+            try manifest.create(directory: path)
+            created = true
+        }
+        let manifest = try Manifest.read(directory: path)
+        guard FileSystem.kind(of: OpenStore.logDirectory(path)).isDirectory else {
+            throw LogError.corrupt(file: OpenStore.logDirectory(path), offset: 0, reason: "the log directory is missing")
+        }
+
+        let bus = StateBus(configuration: options.bus)
+        let recovery = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: options.recovery)
+        var outcome = try recovery.run(into: bus, firstLSN: manifest.firstLiveSegmentLSN)
+        outcome.report.created = created
+        let log = try TransactionLog(
+            directory: OpenStore.logDirectory(path), store: manifest.store, durability: options.durability,
+            segmentLimit: max(options.segmentSize, 4_096), nextLSN: outcome.nextLSN, nextDeltaID: outcome.nextDeltaID,
+            timestamp: options.bus.clock.now())
+        bus.attach(log, store: OpenStore(path: path, manifest: manifest, log: log, report: outcome.report, lock: lock))
+        return bus
+    }
+
+    /// What opening the store found and did; `nil` for an in-memory bus.
+    public var recoveryReport: RecoveryReport? { store?.report }
+
+    /// The store's directory; `nil` for an in-memory bus.
+    public var storePath: String? { store?.path }
+
+    /// The identity of the store; `nil` for an in-memory bus.
+    public var storeID: StoreID? { store?.manifest.store }
+
+    /// The LSN the next change will be logged at; `nil` for an in-memory bus.
+    public var nextLSN: LSN? { store?.log.nextLSN }
+
+    /// Writes and syncs everything logged so far, whatever the durability mode.
+    ///
+    /// - Throws: ``LogError`` if the write or sync fails (the store then refuses further writes).
+    public func sync() throws {
+        guard let store else { return }
+        try state.withWriteLock { _ throws(LogError) in try store.log.sync() }
+    }
+
+    /// Writes and syncs the log and closes it; later writes fail with ``LogError/closed``.
+    ///
+    /// Dropping the last reference to a bus without closing it loses what `none` or `batched` mode had
+    /// not yet written; ``Durability/always`` loses nothing.
+    public func close() throws {
+        guard let store else { return }
+        try state.withWriteLock { _ throws(LogError) in try store.close() }
+    }
+}

@@ -1,0 +1,79 @@
+/// Errors of the durable store: its directory, files, records and the storage under them.
+///
+/// Every case that concerns bytes on disk names the file and the byte offset, so a user can look.
+public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The directory does not exist and the options did not ask to create it.
+    case storeNotFound(path: String)
+    /// The directory exists but holds no store (no manifest), and is not empty.
+    case notAStore(path: String)
+    /// A file's magic bytes are not the ones its kind must start with.
+    case badMagic(file: String, offset: Int)
+    /// The file was written by a newer format version than this build reads.
+    case unsupportedVersion(file: String, major: UInt16, minor: UInt16)
+    /// The file belongs to another store.
+    case foreignFile(file: String)
+    /// Bytes that fail their checksum, cannot be decoded, or contradict the state they apply to.
+    case corrupt(file: String, offset: Int, reason: String)
+    /// A log segment is missing from the chain: records `expectedLSN` onwards cannot be found.
+    case missingSegment(expectedLSN: UInt64, file: String)
+    /// Another process holds the store open for writing.
+    case locked(path: String)
+    /// A system call failed; `errno` is its error number. Nothing was acknowledged that is not durable.
+    case io(operation: String, path: String, errno: Int32)
+    /// A previous write or sync failed, so this store accepts no more writes or reads until reopened.
+    case poisoned(cause: String)
+    /// The store was closed.
+    case closed
+    /// A record larger than the format allows.
+    case recordTooLarge(bytes: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .storeNotFound(let path):
+            return "no store at \(path): the directory does not exist (open with create: true to make one)"
+        case .notAStore(let path):
+            return "\(path) is not an MMSB store: it has no MANIFEST and is not empty"
+        case .badMagic(let file, let offset):
+            return "\(file) is not an MMSB file of the expected kind: wrong magic bytes at offset \(offset)"
+        case .unsupportedVersion(let file, let major, let minor):
+            return "\(file) was written by format \(major).\(minor), newer than this build reads (\(StoreFormat.major).\(StoreFormat.minor)); upgrade MMSB"
+        case .foreignFile(let file):
+            return "\(file) belongs to another store (its store id differs from the manifest's)"
+        case .corrupt(let file, let offset, let reason):
+            return "corrupt data in \(file) at offset \(offset): \(reason)"
+        case .missingSegment(let lsn, let file):
+            return "log segment missing: no segment holds record \(lsn) (expected \(file))"
+        case .locked(let path):
+            return "\(path) is open for writing by another process"
+        case .io(let operation, let path, let errno):
+            return "\(operation) failed for \(path): \(Self.errnoText(errno)) (errno \(errno))"
+        case .poisoned(let cause):
+            return "the store stopped accepting writes after a storage failure (\(cause)); reopen it to recover"
+        case .closed:
+            return "the store is closed"
+        case .recordTooLarge(let bytes, let limit):
+            return "a log record of \(bytes) bytes exceeds the limit of \(limit) bytes"
+        }
+    }
+
+    private static func errnoText(_ code: Int32) -> String {
+        switch code {
+        case 2: "no such file or directory"
+        case 5: "input/output error"
+        case 13: "permission denied"
+        case 17: "file exists"
+        case 20: "not a directory"
+        case 21: "is a directory"
+        case 28: "no space left on device"
+        case 30: "read-only file system"
+        case 122: "disk quota exceeded"
+        default: "system error"
+        }
+    }
+}
+
+/// The format version this build writes and the newest it reads.
+public enum StoreFormat {
+    public static let major: UInt16 = 1
+    public static let minor: UInt16 = 0
+}

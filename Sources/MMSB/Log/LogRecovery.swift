@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Rebuilds a bus from a store's log: reads every live segment in LSN order, checks each record, and
+/// replays it; cuts a torn tail, or salvages, as ``RecoveryMode`` says.
+struct LogRecovery {
+    let directory: String
+    let store: StoreID
+    let mode: RecoveryMode
+
+    /// Where the log continues after recovery.
+    struct Outcome {
+        var report: RecoveryReport
+        var nextLSN: UInt64
+        var nextDeltaID: UInt64
+    }
+
+    /// Replays the segments of `directory` into `bus`, starting at `firstLSN`.
+    func run(into bus: StateBus, firstLSN: UInt64) throws(LogError) -> Outcome {
+        var report = RecoveryReport()
+        var expectedLSN = firstLSN
+        var nextDeltaID: UInt64 = 1
+        var previousTimestamp: UInt64 = 0
+        let names = try segmentNames()
+        for (index, name) in names.enumerated() {
+            let path = directory + "/" + name
+            let isLast = index == names.count - 1
+            let file = try PosixFile.open(path, flags: O_RDONLY)
+            let mapped = try MappedFile(file)
+            let bytes = mapped.bytes
+            // A segment cut before its header was synced can only be the last one: nothing in it was acknowledged.
+            if bytes.count < SegmentHeader.size, isLast {
+                try FileSystem.remove(path)
+                try FileSystem.synchronizeDirectory(directory)
+                break
+            }
+            let header = try SegmentHeader.decode(bytes, file: path, store: store)
+            guard LogWriter.segmentName(header.baseLSN) == name else {
+                throw .corrupt(file: path, offset: 32, reason: "base LSN \(header.baseLSN) does not match the file name")
+            }
+            guard header.baseLSN == expectedLSN else {
+                if header.baseLSN > expectedLSN {
+                    throw .missingSegment(expectedLSN: expectedLSN, file: directory + "/" + LogWriter.segmentName(expectedLSN))
+                }
+                throw .corrupt(file: path, offset: 32, reason: "base LSN \(header.baseLSN) overlaps records up to \(expectedLSN - 1)")
+            }
+            if index == 0 { nextDeltaID = header.firstDeltaID }
+            guard header.firstDeltaID == nextDeltaID else {
+                throw .corrupt(file: path, offset: 40, reason: "first delta id \(header.firstDeltaID), expected \(nextDeltaID)")
+            }
+            report.segmentsRead += 1
+            previousTimestamp = header.baseTimestamp
+            var offset = SegmentHeader.size
+            var recordsInSegment = 0
+            scan: while true {
+                let outcome = RecordFrame.decode(
+                    bytes, at: offset, header: header, salt: header.salt, expectedLSN: expectedLSN,
+                    previousTimestamp: previousTimestamp, nextDeltaID: &nextDeltaID)
+                switch outcome {
+                case .end:
+                    break scan
+                case .record(let record, let next):
+                    do {
+                        try bus.replay(record)
+                    } catch {
+                        throw .corrupt(file: path, offset: offset, reason: error.reason)
+                    }
+                    expectedLSN += 1
+                    previousTimestamp = record.timestamp
+                    offset = next
+                    recordsInSegment += 1
+                    report.recordsReplayed += 1
+                    report.lastLSN = record.lsn
+                case .invalid(let badOffset, let reason):
+                    let damage = RecoveryReport.Damage(
+                        file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
+                        reason: "\(reason) (at offset \(badOffset))")
+                    if isLast {
+                        try cut(path, at: offset)
+                        report.tornTail = damage
+                        break scan
+                    }
+                    guard mode == .salvage else { throw .corrupt(file: path, offset: badOffset, reason: reason) }
+                    try cut(path, at: offset)
+                    var dropped = damage
+                    for later in names[(index + 1)...] {
+                        try FileSystem.remove(directory + "/" + later)
+                        dropped.filesDropped.append(directory + "/" + later)
+                    }
+                    try FileSystem.synchronizeDirectory(directory)
+                    report.salvaged = dropped
+                    return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
+                }
+            }
+            // An empty last segment (a crash right after rotation or open) holds nothing: remove it so
+            // the next segment can start at the same LSN.
+            if recordsInSegment == 0, isLast {
+                try FileSystem.remove(path)
+                try FileSystem.synchronizeDirectory(directory)
+            }
+        }
+        return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
+    }
+
+    /// Segment file names in LSN order (names are zero-padded LSNs, so name order is LSN order).
+    private func segmentNames() throws(LogError) -> [String] {
+        try FileSystem.list(directory).filter { name in
+            name.count == 24 && name.hasSuffix(".seg") && name.prefix(20).allSatisfy(\.isNumber)
+        }
+    }
+
+    /// Cuts `path` to `length` bytes and makes the cut durable.
+    private func cut(_ path: String, at length: Int) throws(LogError) {
+        let file = try PosixFile.open(path, flags: O_WRONLY)
+        try file.truncate(to: length)
+        try file.synchronize()
+    }
+}

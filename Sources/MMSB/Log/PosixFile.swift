@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `open(2)`, named apart from ``PosixFile/open(_:flags:mode:)``.
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+
+/// `rename(2)`, named apart from ``FileSystem/rename(_:to:)``.
+private func systemRename(_ source: String, _ destination: String) -> Int32 { rename(source, destination) }
+
+/// An open file descriptor, owned: it is closed when the value goes away.
+///
+/// Thin wrappers over the system calls the store needs, in swift-system's manner: every call retries
+/// on `EINTR`, writes loop over short counts, and failures throw ``LogError/io(operation:path:errno:)``
+/// naming the call and the file. (swift-system has no `fsync`, `fdatasync`, `flock` or `rename`, so the
+/// store keeps its few calls in this one place.)
+struct PosixFile: ~Copyable {
+    let descriptor: Int32
+    let path: String
+
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Opens `path` with `flags` (`O_CLOEXEC` is added). The corresponding C function is `open`.
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(LogError) -> PosixFile {
+        while true {
+            let descriptor = systemOpen(path, flags | O_CLOEXEC, mode)
+            if descriptor >= 0 { return PosixFile(descriptor: descriptor, path: path) }
+            if errno != EINTR { throw .io(operation: "open", path: path, errno: errno) }
+        }
+    }
+
+    /// Writes all of `bytes` at `offset`. The corresponding C function is `pwrite`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if written > 0 {
+                done += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                throw .io(operation: "pwrite", path: path, errno: written < 0 ? errno : EIO)
+            }
+        }
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: [UInt8], at offset: Int) throws(LogError) {
+        let result = bytes.withUnsafeBytes { raw -> Result<Void, LogError> in
+            do throws(LogError) {
+                try write(raw, at: offset)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Reads up to `count` bytes at `offset` into a new array; fewer only at the end of the file.
+    func read(count: Int, at offset: Int) throws(LogError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let result = bytes.withUnsafeMutableBytes { raw -> Result<Int, LogError> in
+            do throws(LogError) { return .success(try read(into: raw, at: offset)) } catch { return .failure(error) }
+        }
+        bytes.removeLast(count - (try result.get()))
+        return bytes
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
+    /// The corresponding C function is `pread`.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if count > 0 {
+                done += count
+            } else if count == 0 {
+                break
+            } else if errno != EINTR {
+                throw .io(operation: "pread", path: path, errno: errno)
+            }
+        }
+        return done
+    }
+
+    /// Makes the file's data durable (and the size it needs). The corresponding C function is `fdatasync`.
+    func synchronizeData() throws(LogError) {
+        while fdatasync(descriptor) != 0 {
+            if errno != EINTR { throw .io(operation: "fdatasync", path: path, errno: errno) }
+        }
+    }
+
+    /// Makes the file's data and metadata durable. The corresponding C function is `fsync`.
+    func synchronize() throws(LogError) {
+        while fsync(descriptor) != 0 {
+            if errno != EINTR { throw .io(operation: "fsync", path: path, errno: errno) }
+        }
+    }
+
+    /// Cuts the file to `length` bytes. The corresponding C function is `ftruncate`.
+    func truncate(to length: Int) throws(LogError) {
+        while ftruncate(descriptor, off_t(length)) != 0 {
+            if errno != EINTR { throw .io(operation: "ftruncate", path: path, errno: errno) }
+        }
+    }
+
+    /// The file's size in bytes. The corresponding C function is `fstat`.
+    func size() throws(LogError) -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .io(operation: "fstat", path: path, errno: errno) }
+        return Int(status.st_size)
+    }
+
+    /// Takes an exclusive advisory lock without waiting. The corresponding C function is `flock`.
+    ///
+    /// - Throws: ``LogError/locked(path:)`` when another open file description holds it.
+    func lockExclusively() throws(LogError) {
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EWOULDBLOCK { throw .locked(path: path) }
+            if errno != EINTR { throw .io(operation: "flock", path: path, errno: errno) }
+        }
+    }
+}
+
+/// Directory-level operations of the store.
+enum FileSystem {
+    /// Whether `path` exists, and whether it is a directory.
+    static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return (false, false) }
+        return (true, (status.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    /// Creates a directory. The corresponding C function is `mkdir`.
+    static func makeDirectory(_ path: String) throws(LogError) {
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .io(operation: "mkdir", path: path, errno: errno) }
+    }
+
+    /// Makes the directory's entries (creations, renames, removals) durable: `fsync` on the directory.
+    static func synchronizeDirectory(_ path: String) throws(LogError) {
+        let directory = try PosixFile.open(path, flags: O_RDONLY | O_DIRECTORY)
+        try directory.synchronize()
+    }
+
+    /// The names in a directory, sorted, without `.` and `..`. The corresponding C function is `readdir`.
+    static func list(_ path: String) throws(LogError) -> [String] {
+        guard let stream = opendir(path) else { throw .io(operation: "opendir", path: path, errno: errno) }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes a file. The corresponding C function is `unlink`.
+    static func remove(_ path: String) throws(LogError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "unlink", path: path, errno: errno) }
+    }
+
+    /// Atomically renames `source` to `destination`. The corresponding C function is `rename`.
+    static func rename(_ source: String, to destination: String) throws(LogError) {
+        guard systemRename(source, destination) == 0 else { throw .io(operation: "rename", path: source, errno: errno) }
+    }
+}
+
+/// A file mapped read-only into memory, for scanning without copying.
+struct MappedFile: ~Copyable {
+    let bytes: UnsafeRawBufferPointer
+    let path: String
+
+    /// Maps all of `file`. The corresponding C function is `mmap`.
+    init(_ file: borrowing PosixFile) throws(LogError) {
+        let size = try file.size()
+        var base: UnsafeMutableRawPointer?
+        if size > 0 {
+            guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, file.descriptor, 0), mapped != MAP_FAILED else {
+                throw .io(operation: "mmap", path: file.path, errno: errno)
+            }
+            base = mapped
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+        path = file.path
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+}

@@ -1,0 +1,90 @@
+/// The framing of one record inside a segment:
+///
+/// | Field | Bytes | Meaning |
+/// |---|---|---|
+/// | crc | 4 | masked CRC32C, seeded with the segment salt, of every byte after it up to the record's end |
+/// | length | varint (1–5) | bytes of type, LSN delta, timestamp delta and body |
+/// | type | 1 | ``RecordType`` |
+/// | lsnDelta | varint | LSN − the segment's base LSN |
+/// | timestampDelta | zig-zag varint | timestamp − the previous record's (the first: − the header's base) |
+/// | body | … | the record's body, decoded strictly (see ``LogRecord/Body``) |
+///
+/// Four zero bytes followed by a zero length mark the end of data (preallocated or zero-filled space).
+enum RecordFrame {
+    /// The smallest possible record: crc 4, length 1, type 1, LSN delta 1, timestamp delta 1.
+    static let minimumBytes = 8
+
+    /// Appends `body` as a framed record.
+    static func encode(
+        _ body: LogRecord.Body, lsn: UInt64, timestamp: UInt64, header: SegmentHeader, previousTimestamp: UInt64,
+        salt: UInt32, scratch: inout ByteWriter, into out: inout ByteWriter
+    ) throws(LogError) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        scratch.uint8(RecordType(body).rawValue)
+        scratch.varint(lsn - header.baseLSN)
+        scratch.zigzag(Int64(bitPattern: timestamp &- previousTimestamp))
+        body.encode(into: &scratch)
+        guard scratch.count <= LogLimits.maximumRecordBytes else {
+            throw .recordTooLarge(bytes: scratch.count, limit: LogLimits.maximumRecordBytes)
+        }
+        let start = out.count
+        out.uint32(0)
+        out.varint(scratch.count)
+        out.append(scratch.bytes)
+        let crc = out.bytes.withUnsafeBytes { all in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: all[(start + 4)...]), extending: salt)
+        }
+        out.bytes.withUnsafeMutableBytes { $0.storeBytes(of: CRC32C.mask(crc).littleEndian, toByteOffset: start, as: UInt32.self) }
+    }
+
+    /// What the bytes at an offset hold.
+    enum Outcome {
+        /// A valid record, and the offset just after it.
+        case record(LogRecord, next: Int)
+        /// Zero fill or the end of the file: no more records.
+        case end
+        /// Bytes that are not a valid record here, with the offset and the reason.
+        case invalid(offset: Int, reason: String)
+    }
+
+    /// Reads the record at `offset` of a segment's bytes, expecting LSN `expectedLSN`.
+    static func decode(
+        _ segment: UnsafeRawBufferPointer, at offset: Int, header: SegmentHeader, salt: UInt32,
+        expectedLSN: UInt64, previousTimestamp: UInt64, nextDeltaID: inout UInt64
+    ) -> Outcome {
+        let remaining = segment.count - offset
+        if remaining == 0 { return .end }
+        if remaining < minimumBytes {
+            let tail = UnsafeRawBufferPointer(rebasing: segment[offset...])
+            return tail.allSatisfy({ $0 == 0 }) ? .end : .invalid(offset: offset, reason: "a partial record of \(remaining) bytes")
+        }
+        if segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0, segment[offset + 4] == 0 { return .end }
+        var reader = ByteReader(segment, from: offset + 4)
+        do {
+            let length = try reader.count("record length", limit: min(LogLimits.maximumRecordBytes, reader.remaining))
+            let end = reader.position + length
+            let stored = CRC32C.unmask(UInt32(littleEndian: segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: segment[(offset + 4)..<end]), extending: salt)
+            guard stored == computed else { return .invalid(offset: offset, reason: "record checksum mismatch") }
+            var body = ByteReader(segment, from: reader.position, to: end)
+            let typeOffset = body.position
+            let rawType = try body.uint8("record type")
+            guard let type = RecordType(rawValue: rawType) else {
+                return .invalid(offset: typeOffset, reason: "unknown record type \(rawType)")
+            }
+            let lsnOffset = body.position
+            let lsn = header.baseLSN &+ (try body.varint("LSN delta"))
+            guard lsn == expectedLSN else {
+                return .invalid(offset: lsnOffset, reason: "record LSN \(lsn), expected \(expectedLSN)")
+            }
+            let timestamp = previousTimestamp &+ UInt64(bitPattern: try body.zigzag("timestamp delta"))
+            var deltaID = nextDeltaID
+            let decoded = try LogRecord.Body.decode(type: type, from: &body, timestamp: timestamp, nextDeltaID: &deltaID)
+            guard body.isAtEnd else { return .invalid(offset: body.position, reason: "\(body.remaining) unexpected bytes after the record body") }
+            nextDeltaID = deltaID
+            return .record(LogRecord(lsn: LSN(lsn), timestamp: timestamp, body: decoded), next: end)
+        } catch {
+            return .invalid(offset: error.offset, reason: error.reason)
+        }
+    }
+}

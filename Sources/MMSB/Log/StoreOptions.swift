@@ -1,0 +1,80 @@
+/// How a store is opened.
+public struct StoreOptions: Sendable {
+    /// When the log reaches the disk; see ``Durability``. The default, ``Durability/always``, loses
+    /// nothing acknowledged.
+    public var durability: Durability
+    /// Create the directory and an empty store when there is none.
+    public var createIfMissing: Bool
+    /// A log segment is sealed and a new one started once it holds this many bytes (64 MiB by default).
+    public var segmentSize: Int
+    /// What to do with damage found before the log's tail.
+    public var recovery: RecoveryMode
+    /// The identity of a new store; random when `nil`. Fix it to get byte-identical stores from equal calls.
+    public var storeID: StoreID?
+    /// The bus's own settings (clock, device memory policy).
+    public var bus: StateBus.Configuration
+
+    public init(
+        durability: Durability = .always, createIfMissing: Bool = true, segmentSize: Int = 64 << 20,
+        recovery: RecoveryMode = .tolerateTornTail, storeID: StoreID? = nil, bus: StateBus.Configuration = .init()
+    ) {
+        self.durability = durability
+        self.createIfMissing = createIfMissing
+        self.segmentSize = segmentSize
+        self.recovery = recovery
+        self.storeID = storeID
+        self.bus = bus
+    }
+}
+
+/// What opening a store does with damaged log bytes.
+public enum RecoveryMode: Sendable, Equatable {
+    /// Cut a torn tail of the last segment (a crash mid-write) and report it; any other damage is an
+    /// error naming the file and offset. The default.
+    case tolerateTornTail
+    /// Keep the valid prefix of the log whatever the damage (RocksDB's point-in-time recovery): cut
+    /// the damaged segment at the first bad record, drop every later segment, and report what was dropped.
+    case salvage
+}
+
+/// What opening a store found and did.
+public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
+    /// Records replayed from the log.
+    public var recordsReplayed = 0
+    /// Segments read.
+    public var segmentsRead = 0
+    /// The last LSN recovered (0 for an empty log).
+    public var lastLSN = LSN.zero
+    /// A torn tail that was cut off, if any.
+    public var tornTail: Damage?
+    /// Damage dropped by ``RecoveryMode/salvage``, if any.
+    public var salvaged: Damage?
+    /// Whether the store was created by this open.
+    public var created = false
+
+    /// Bytes cut from the log: where, how many, and why.
+    public struct Damage: Sendable, Equatable, CustomStringConvertible {
+        /// The file cut.
+        public var file: String
+        /// The offset of the first byte dropped.
+        public var offset: Int
+        /// Bytes dropped from that file.
+        public var bytesDropped: Int
+        /// Later segment files removed (salvage only).
+        public var filesDropped: [String]
+        /// What was wrong at `offset`.
+        public var reason: String
+
+        public var description: String {
+            "\(bytesDropped) bytes dropped from \(file) at offset \(offset) (\(reason))"
+                + (filesDropped.isEmpty ? "" : ", and \(filesDropped.count) later segments: \(filesDropped.joined(separator: ", "))")
+        }
+    }
+
+    public var description: String {
+        var text = created ? "created a new store" : "recovered \(recordsReplayed) records from \(segmentsRead) segments up to LSN \(lastLSN)"
+        if let tornTail { text += "; torn tail cut: \(tornTail)" }
+        if let salvaged { text += "; salvaged: \(salvaged)" }
+        return text
+    }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Synchronization
+
+/// A store's write-ahead log: appends records in the durability mode asked for.
+///
+/// The bus appends under its write lock, so records arrive in LSN order. In `none` and `batched` modes
+/// a timer writes (and in `batched` syncs) what is buffered; in `always` mode every append is written
+/// and synced before it returns. The first storage failure poisons the log: every later append fails
+/// with ``LogError/poisoned(cause:)``, because a failed `fsync` may have lost data for good.
+final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
+    // @unchecked Sendable is sound: `writer` is a Mutex, `durability` is immutable, and `timer` is set
+    // once in init and afterwards only cancelled, which Dispatch allows from any thread.
+    let durability: Durability
+    private let writer: Mutex<LogWriter>
+    private let timer: (any DispatchSourceTimer)?
+
+    init(
+        directory: String, store: StoreID, durability: Durability, segmentLimit: Int,
+        nextLSN: UInt64, nextDeltaID: UInt64, timestamp: UInt64
+    ) throws(LogError) {
+        self.durability = durability
+        writer = Mutex(try LogWriter(
+            directory: directory, store: store, segmentLimit: segmentLimit,
+            nextLSN: nextLSN, nextDeltaID: nextDeltaID, timestamp: timestamp))
+        let interval: Duration? =
+            switch durability {
+            case .none: .milliseconds(5)
+            case .batched(let delay, _): delay
+            case .always: nil
+            }
+        guard let interval else {
+            timer = nil
+            return
+        }
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mmsb.log.flusher"))
+        let nanoseconds = max(1, Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000))
+        source.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+        timer = source
+        let sync = durability != .none
+        source.setEventHandler { [weak self] in self?.flushQuietly(sync: sync) }
+        source.resume()
+    }
+
+    deinit { timer?.cancel() }
+
+    /// The LSN the next record will get.
+    var nextLSN: LSN { writer.withLock { LSN($0.nextLSN) } }
+
+    func append(_ record: JournalRecord, timestamp: UInt64) throws {
+        try writer.withLock { (writer) throws(LogError) in
+            _ = try writer.append(record, timestamp: timestamp)
+            switch durability {
+            case .none:
+                if writer.hasPending(atLeast: LogWriter.bufferLimit) { try writer.flush(sync: false) }
+            case .batched(_, let maxBytes):
+                if writer.hasPending(atLeast: maxBytes) { try writer.flush(sync: true) }
+            case .always:
+                try writer.flush(sync: true)
+            }
+        }
+    }
+
+    /// Writes and syncs everything appended so far.
+    func sync() throws(LogError) {
+        try writer.withLock { (writer) throws(LogError) in try writer.flush(sync: true) }
+    }
+
+    /// Stops the flusher, writes and syncs what is buffered, and closes the active segment.
+    func close() throws(LogError) {
+        timer?.cancel()
+        try writer.withLock { (writer) throws(LogError) in try writer.close() }
+    }
+
+    /// The timer's flush: a failure poisons the writer, and the next append reports it.
+    private func flushQuietly(sync: Bool) {
+        writer.withLock { writer in _ = try? writer.flush(sync: sync) }
+    }
+}
