@@ -19,11 +19,11 @@
 #include "CMMSBChecksum.h"
 
 #include <stdint.h>
-#include <string.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define MMSB_CRC32C_X86 1
 #include <nmmintrin.h>
+#include <string.h>
 #else
 #define MMSB_CRC32C_X86 0
 #endif
@@ -396,6 +396,8 @@ static const uint32_t crc32c_slice[8][256] = {
     },
 };
 
+#if MMSB_CRC32C_X86 // The zeros tables only join the hardware path's streams.
+
 static const uint32_t crc32c_zeros_long[4][256] = {
     {
         0x00000000, 0xe040e0ac, 0xc56db7a9, 0x252d5705, 0x8f3719a3, 0x6f77f90f,
@@ -761,6 +763,8 @@ static const uint32_t crc32c_zeros_short[4][256] = {
         0x82e30778, 0xa758f2a3, 0xc994ecce, 0xec2f1915,
     },
 };
+
+#endif // MMSB_CRC32C_X86
 
 /// Four bytes at `p` as a little-endian value, whatever the CPU's byte order or the pointer's alignment
 /// (compilers turn this into one load on little-endian machines).

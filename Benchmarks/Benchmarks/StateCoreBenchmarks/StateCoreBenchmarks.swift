@@ -400,4 +400,39 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(Custom.rssDelta, after - before)
         benchmark.measurement(Custom.rssPerPage, (after - before) / pages)
     }
+
+    // 10. CRC32C (Castagnoli), the log's record checksum. "CRC32C 1 MiB" checksums one 1 MiB buffer per
+    // iteration: bytes/s ÷ 1e9 = GB/s. "CRC32C 100 B record" checksums a 100-byte record 1,000 times per
+    // iteration (.kilo): wall clock is ns per record. Both report bytes/s from their own clock around
+    // the checksum calls only.
+
+    do {
+        let crcMetrics: [BenchmarkMetric] = [.throughput, .wallClock, Custom.bytesPerSecond]
+
+        /// Runs `body` as the measured region and records `bytes/s` for `bytes` checksummed bytes.
+        @inline(__always)
+        func measuredBytes(_ benchmark: Benchmark, bytes: Int, _ body: () -> Void) {
+            benchmark.startMeasurement()
+            let start = monotonicNanoseconds()
+            body()
+            let elapsed = monotonicNanoseconds() &- start
+            benchmark.stopMeasurement()
+            guard elapsed > 0 else { return }
+            benchmark.measurement(Custom.bytesPerSecond, Int((Double(bytes) * 1e9 / Double(elapsed)).rounded()))
+        }
+
+        Benchmark("CRC32C 1 MiB", configuration: .init(metrics: crcMetrics)) { benchmark, bytes in
+            bytes.withUnsafeBytes { buffer in
+                measuredBytes(benchmark, bytes: buffer.count) { blackHole(CRC32C.checksum(buffer)) }
+            }
+        } setup: { () -> [UInt8] in randomBytes(seed: 8, count: 1 << 20) }
+
+        Benchmark("CRC32C 100 B record", configuration: .init(metrics: crcMetrics, scalingFactor: .kilo)) { benchmark, bytes in
+            bytes.withUnsafeBytes { buffer in
+                measuredBytes(benchmark, bytes: buffer.count * benchmark.scaledIterations.count) {
+                    for _ in benchmark.scaledIterations { blackHole(CRC32C.checksum(buffer)) }
+                }
+            }
+        } setup: { () -> [UInt8] in randomBytes(seed: 9, count: 100) }
+    }
 }

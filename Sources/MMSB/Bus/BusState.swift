@@ -12,6 +12,9 @@ struct BusState: ~Copyable {
     var nextPageID: PageID? { highestPageID == .max ? nil : PageID(highestPageID + 1) }
     /// The id the next applied delta gets.
     var nextDeltaID: UInt64 = 1
+    /// Set when a sync of changes already applied here failed: the bus then refuses reads and writes,
+    /// because what it holds may not be durable (PostgreSQL's "fsyncgate" lesson: never retry a failed sync).
+    var failure: LogError?
     /// Scratch space for a batch's resolved slots, reused from batch to batch.
     private var scratch: UnsafeMutablePointer<Int> = .allocate(capacity: 0)
     private var scratchCapacity = 0

@@ -9,7 +9,7 @@ extension StateBus {
     @discardableResult
     public func createPage(size: Int, location: PageLocation = .cpu, metadata: PageMetadata = PageMetadata()) throws -> PageID {
         try checkNewPage(size: size, location: location)
-        return try state.withWriteLock { state in
+        return try change { state in
             guard let id = state.nextPageID else { throw PageError.idsExhausted }
             try insertPage(&state, id: id, size: size, location: location, metadata: metadata)
             return id
@@ -35,7 +35,7 @@ extension StateBus {
     ) throws -> PageID {
         guard id.rawValue != 0 else { throw PageError.invalidID(id) }
         try checkNewPage(size: size, location: enforcingDevicePolicy ? location : .cpu)
-        try state.withWriteLock { state in
+        try change { state in
             guard state.table.slot(of: id) == nil else { throw PageError.alreadyExists(id) }
             guard id.rawValue > state.highestPageID else { throw PageError.retiredID(id, next: state.nextPageID) }
             try insertPage(&state, id: id, size: size, location: location, metadata: metadata)
@@ -65,7 +65,7 @@ extension StateBus {
     ///
     /// - Throws: ``PageError/notFound(_:)`` if there is no such page.
     public func deletePage(_ id: PageID) throws {
-        try state.withWriteLock { state in
+        try change { state in
             let slot = try state.slot(of: id)
             try record(.pageDeleted(id))
             state.table.remove(slot)
@@ -108,7 +108,7 @@ extension StateBus {
     ///
     /// - Throws: ``PageError/notFound(_:)``.
     public func setMetadata(_ metadata: PageMetadata, of id: PageID) throws {
-        try state.withWriteLock { state in
+        try change { state in
             _ = try state.slot(of: id)
             try record(.metadataChanged(id, metadata))
             state.metadata[id] = metadata.isEmpty ? nil : metadata
@@ -119,7 +119,7 @@ extension StateBus {
     ///
     /// - Throws: ``PageError/notFound(_:)``.
     public func setMetadata(_ value: [UInt8]?, forKey key: String, of id: PageID) throws {
-        try state.withWriteLock { state in
+        try change { state in
             _ = try state.slot(of: id)
             var metadata = state.metadata[id] ?? PageMetadata()
             metadata[key] = value

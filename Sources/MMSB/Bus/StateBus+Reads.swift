@@ -14,6 +14,7 @@ extension StateBus {
     /// - Throws: ``PageError/notFound(_:)``, or what `body` throws.
     public func withUnsafeBytes<R>(of id: PageID, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         try state.withReadLock { state in
+            if let failure = state.failure { throw failure }
             let slot = try state.slot(of: id)
             return try body(UnsafeRawBufferPointer(start: state.table.data(slot), count: state.table.size(slot)))
         }
@@ -25,6 +26,7 @@ extension StateBus {
     ///   of another size.
     public func read(page id: PageID, into buffer: UnsafeMutableRawBufferPointer) throws {
         try state.withReadLock { state in
+            if let failure = state.failure { throw failure }
             let slot = try state.slot(of: id)
             let size = state.table.size(slot)
             guard buffer.count == size else { throw DeltaError.lengthMismatch(expected: size, found: buffer.count) }

@@ -21,7 +21,7 @@ extension StateBus {
     ) throws -> WriteReceipt {
         guard !bytes.isEmpty else { throw DeltaError.empty(page) }
         guard source.isValid else { throw DeltaError.invalidSource(source.label) }
-        return try state.withWriteLock { state in
+        return try change { state in
             let slot = try state.slot(forDeltaTo: page)
             let size = state.table.size(slot)
             guard offset >= 0, bytes.count <= size, offset <= size - bytes.count else {
@@ -53,7 +53,7 @@ extension StateBus {
     @discardableResult
     public func update(page: PageID, to bytes: [UInt8], source: DeltaSource = .user, intent: String? = nil) throws -> WriteReceipt? {
         guard source.isValid else { throw DeltaError.invalidSource(source.label) }
-        return try state.withWriteLock { state in
+        return try change { state in
             let slot = try state.slot(forDeltaTo: page)
             let size = state.table.size(slot)
             guard bytes.count == size else { throw DeltaError.lengthMismatch(expected: size, found: bytes.count) }
@@ -97,7 +97,7 @@ extension StateBus {
     @discardableResult
     public func apply(_ delta: Delta) throws -> WriteReceipt {
         guard delta.source.isValid else { throw DeltaError.invalidSource(delta.source.label) }
-        return try state.withWriteLock { state in
+        return try change { state in
             let slot = try state.slot(forDeltaTo: delta.page)
             try Self.check(delta, against: state.table, slot: slot, epoch: state.table.epoch(slot))
             let id = DeltaID(state.nextDeltaID)
@@ -121,7 +121,7 @@ extension StateBus {
     @discardableResult
     public func apply(_ deltas: [Delta]) throws -> BatchReceipt {
         guard !deltas.isEmpty else { return BatchReceipt(deltas: nil) }
-        return try state.withWriteLock { state in
+        return try change { state in
             let count = deltas.count
             let scratch = state.slotScratch(count: 2 * count)
             let slots = scratch
@@ -169,7 +169,7 @@ extension StateBus {
     public func apply(_ batch: WriteBatch) throws -> BatchReceipt {
         guard !batch.isEmpty else { return BatchReceipt(deltas: nil) }
         guard batch.source.isValid else { throw DeltaError.rejectedInBatch(index: 0, cause: .invalidSource(batch.source.label)) }
-        return try state.withWriteLock { state in
+        return try change { state in
             let count = batch.entries.count
             let scratch = state.slotScratch(count: journal == nil ? count : 2 * count)
             try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in

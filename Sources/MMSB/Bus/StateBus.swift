@@ -57,6 +57,8 @@ public final class StateBus: Sendable {
     nonisolated(unsafe) private(set) var journal: (any WriteAheadJournal)?
     /// The on-disk store behind the bus, if it was opened from a directory. Set with `journal`.
     nonisolated(unsafe) private(set) var store: OpenStore?
+    /// Shares syncs among concurrent writers when the store's durability is `always`. Set with `journal`.
+    nonisolated(unsafe) private(set) var groupCommit: GroupCommit?
 
     /// An empty in-memory bus.
     public convenience init(configuration: Configuration = Configuration()) {
@@ -88,6 +90,36 @@ public final class StateBus: Sendable {
         state.withWriteLock { _ in
             journal = log
             self.store = store
+            groupCommit = log.durability == .always ? GroupCommit() : nil
+        }
+    }
+
+    /// Runs a change under the write lock: directly, or in a group that shares one sync (`always`).
+    @inline(__always)
+    func change<R>(_ body: (inout BusState) throws -> R) throws -> R {
+        if let groupCommit { return try groupCommit.perform(on: self, body) }
+        return try state.withWriteLock { state in
+            if let failure = state.failure { throw failure }
+            return try body(&state)
+        }
+    }
+
+    /// Commits a group: runs each change in order under the write lock, then syncs the log once. If the
+    /// sync fails, every change of the group fails and the bus is poisoned.
+    func commit(_ group: [CommitRequest]) {
+        state.withWriteLock { state in
+            if let failure = state.failure {
+                for request in group { request.fail(failure) }
+                return
+            }
+            for request in group { request.run(&state) }
+            guard let store else { return }
+            do {
+                try store.log.sync()
+            } catch {
+                state.failure = .poisoned(cause: "\(error)")
+                for request in group { request.fail(error) }
+            }
         }
     }
 

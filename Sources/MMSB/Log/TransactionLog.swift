@@ -4,8 +4,8 @@ import Synchronization
 /// A store's write-ahead log: appends records in the durability mode asked for.
 ///
 /// The bus appends under its write lock, so records arrive in LSN order. In `none` and `batched` modes
-/// a timer writes (and in `batched` syncs) what is buffered; in `always` mode every append is written
-/// and synced before it returns. The first storage failure poisons the log: every later append fails
+/// a timer writes (and in `batched` syncs) what is buffered; in `always` mode the bus calls ``sync()``
+/// once per group of changes before any of them becomes visible (group commit). The first storage failure poisons the log: every later append fails
 /// with ``LogError/poisoned(cause:)``, because a failed `fsync` may have lost data for good.
 final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     // @unchecked Sendable is sound: `writer` is a Mutex, `durability` is immutable, and `timer` is set
@@ -55,7 +55,8 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
             case .batched(_, let maxBytes):
                 if writer.hasPending(atLeast: maxBytes) { try writer.flush(sync: true) }
             case .always:
-                try writer.flush(sync: true)
+                // The bus's group commit syncs once for every change of a group (``StateBus/commit(_:)``).
+                break
             }
         }
     }
