@@ -41,6 +41,15 @@ let package = Package(
             ],
             path: "Sources/RSSProbe"
         ),
+        // Throughput of the durable store: logged writes per durability mode, group commit, replay.
+        .executableTarget(
+            name: "StoreProbe",
+            dependencies: [
+                .product(name: "MMSB", package: "MMSB"),
+                "BenchmarkSupport",
+            ],
+            path: "Sources/StoreProbe"
+        ),
         // What both executables share: reading this process's resident memory.
         .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport"),
     ],

@@ -19,9 +19,20 @@ struct BusState: ~Copyable {
     private var scratch: UnsafeMutablePointer<Int> = .allocate(capacity: 0)
     private var scratchCapacity = 0
 
+    /// Reusable run buffer for replaying deltas without allocating per delta.
+    private var runScratch: [DeltaRun] = []
+
     init() {}
 
     deinit { scratch.deallocate() }
+
+    /// Takes the reusable run buffer (give it back with ``returnRunScratch(_:)``).
+    mutating func takeRunScratch() -> [DeltaRun] {
+        defer { runScratch = [] }
+        return runScratch
+    }
+
+    mutating func returnRunScratch(_ runs: [DeltaRun]) { runScratch = runs }
 
     /// Scratch room for `count` slots; valid until the next call.
     mutating func slotScratch(count: Int) -> UnsafeMutablePointer<Int> {

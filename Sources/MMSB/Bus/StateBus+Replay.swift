@@ -31,3 +31,96 @@ extension StateBus {
         }
     }
 }
+
+/// Why a deltas record could not be replayed on the fast path.
+enum DeltaReplayError: Error {
+    /// The record's body is malformed at an offset (treated like any invalid record bytes).
+    case malformed(DecodeFailure)
+    /// The record decodes but does not apply to the state rebuilt so far.
+    case rejected(ReplayFailure)
+}
+
+extension StateBus {
+    /// Replays a deltas record straight from the log's bytes: no ``Delta`` values are built.
+    ///
+    /// Two passes under the write lock, as a live batch: decode and validate every delta (page exists,
+    /// extent fits, epoch not older, setting epochs tentatively), then copy every run. Nothing changes
+    /// if any delta fails. The record's deltas take ids from `firstDeltaID`, which must be the bus's next.
+    /// - Returns: the number of deltas applied.
+    func replayDeltas(
+        _ segment: UnsafeRawBufferPointer, bodyStart: Int, end: Int, firstDeltaID: UInt64
+    ) throws(DeltaReplayError) -> Int {
+        try state.withWriteLock { (state) throws(DeltaReplayError) in
+            guard state.nextDeltaID == firstDeltaID else {
+                throw .rejected(ReplayFailure(reason: "delta ids start at \(firstDeltaID), expected \(state.nextDeltaID)"))
+            }
+            var reader = ByteReader(segment, from: bodyStart, to: end)
+            let count: Int
+            do throws(DecodeFailure) {
+                let countOffset = reader.position
+                count = try reader.count("delta count", limit: reader.remaining)
+                guard count > 0 else { throw DecodeFailure(offset: countOffset, reason: "a deltas record holds no delta") }
+            } catch {
+                throw .malformed(error)
+            }
+            let deltasStart = reader.position
+            let scratch = state.slotScratch(count: 2 * count)
+            let slots = scratch
+            let savedEpochs = scratch + count
+            var runs = state.takeRunScratch()
+            defer { state.returnRunScratch(runs) }
+            // Pass 1: decode and validate, setting epochs tentatively.
+            for index in 0..<count {
+                let failure: DeltaReplayError
+                do {
+                    let delta = try EncodedDelta.decode(&reader, runs: &runs)
+                    guard let slot = state.table.slot(of: delta.page) else {
+                        throw ReplayFailure(reason: "delta \(firstDeltaID + UInt64(index)) writes page \(delta.page), which does not exist")
+                    }
+                    let size = state.table.size(slot)
+                    let epoch = state.table.epoch(slot)
+                    guard delta.extent <= size else {
+                        throw ReplayFailure(reason: "delta \(firstDeltaID + UInt64(index)) reaches byte \(delta.extent) of page \(delta.page), which holds \(size)")
+                    }
+                    guard delta.epoch >= epoch else {
+                        throw ReplayFailure(reason: "delta \(firstDeltaID + UInt64(index)) has epoch \(delta.epoch), older than page \(delta.page)'s \(epoch)")
+                    }
+                    slots[index] = slot
+                    savedEpochs[index] = Int(bitPattern: UInt(epoch.rawValue))
+                    state.table.setEpoch(slot, delta.epoch)
+                    continue
+                } catch let error as DecodeFailure {
+                    failure = .malformed(error)
+                } catch let error as ReplayFailure {
+                    failure = .rejected(error)
+                } catch {
+                    failure = .rejected(ReplayFailure(reason: "\(error)"))
+                }
+                for undo in stride(from: index - 1, through: 0, by: -1) {
+                    state.table.setEpoch(slots[undo], Epoch(UInt64(UInt(bitPattern: savedEpochs[undo]))))
+                }
+                throw failure
+            }
+            guard reader.isAtEnd else {
+                for undo in stride(from: count - 1, through: 0, by: -1) {
+                    state.table.setEpoch(slots[undo], Epoch(UInt64(UInt(bitPattern: savedEpochs[undo]))))
+                }
+                throw .malformed(DecodeFailure(offset: reader.position, reason: "\(reader.remaining) unexpected bytes after the record body"))
+            }
+            // Pass 2: copy the runs; the bytes decoded once already, so nothing can fail.
+            reader = ByteReader(segment, from: deltasStart, to: end)
+            for index in 0..<count {
+                guard let delta = try? EncodedDelta.decode(&reader, runs: &runs) else { break }
+                let base = state.table.data(slots[index])
+                var payloadOffset = 0
+                for run in runs {
+                    (base + run.offset).copyMemory(from: delta.payload.baseAddress! + payloadOffset, byteCount: run.length)
+                    state.table.markDirty(slots[index], offset: run.offset, length: run.length)
+                    payloadOffset += run.length
+                }
+            }
+            state.nextDeltaID += UInt64(count)
+            return count
+        }
+    }
+}

@@ -29,11 +29,10 @@ extension StateBus {
             }
             let epoch = state.table.epoch(slot).next
             let id = DeltaID(state.nextDeltaID)
-            if journal != nil {
-                let now = configuration.clock.now()
-                try record(.deltas([Delta(
-                    id: id, page: page, epoch: epoch, source: source, timestamp: now, intent: intent,
-                    runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]), at: now)
+            if let journal {
+                try journal.appendWrite(
+                    id: id, page: page, offset: offset, bytes: bytes, epoch: epoch, source: source, intent: intent,
+                    timestamp: configuration.clock.now())
             }
             state.nextDeltaID += 1
             (state.table.data(slot) + offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
@@ -171,7 +170,7 @@ extension StateBus {
         guard batch.source.isValid else { throw DeltaError.rejectedInBatch(index: 0, cause: .invalidSource(batch.source.label)) }
         return try change { state in
             let count = batch.entries.count
-            let scratch = state.slotScratch(count: journal == nil ? count : 2 * count)
+            let scratch = state.slotScratch(count: journal == nil ? count : 3 * count)
             try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
                 for index in 0..<count {
                     let entry = entries[index]
@@ -189,7 +188,9 @@ extension StateBus {
             }
             let first = state.nextDeltaID
             if journal != nil {
-                try journalBatch(batch, firstID: first, table: state.table, slots: scratch, savedEpochs: scratch + count)
+                try journalBatch(
+                    batch, firstID: first, table: state.table, slots: scratch, savedEpochs: scratch + count,
+                    newEpochs: scratch + 2 * count)
             }
             let bumpEpochs = journal == nil
             batch.entries.withUnsafeBufferPointer { entries in
@@ -216,26 +217,23 @@ extension StateBus {
         return overflow ? .max : sum
     }
 
-    /// Journals a validated batch as deltas, setting the new epochs; undoes the epochs if the journal refuses.
+    /// Journals a validated batch as one record, setting the new epochs; undoes the epochs if the journal refuses.
     private func journalBatch(
         _ batch: WriteBatch, firstID: UInt64, table: borrowing PageTable,
-        slots: UnsafeMutablePointer<Int>, savedEpochs: UnsafeMutablePointer<Int>
+        slots: UnsafeMutablePointer<Int>, savedEpochs: UnsafeMutablePointer<Int>, newEpochs: UnsafeMutablePointer<Int>
     ) throws {
-        let now = configuration.clock.now()
-        var deltas: [Delta] = []
-        deltas.reserveCapacity(batch.count)
-        for (index, entry) in batch.entries.enumerated() {
+        guard let journal else { return }
+        // Epochs in sequence, so a page written several times in the batch gets +1 per write.
+        for index in 0..<batch.count {
             let current = table.epoch(slots[index])
             savedEpochs[index] = Int(bitPattern: UInt(current.rawValue))
+            newEpochs[index] = Int(bitPattern: UInt(current.next.rawValue))
             table.setEpoch(slots[index], current.next)
-            deltas.append(Delta(
-                id: DeltaID(firstID + UInt64(index)), page: entry.page, epoch: current.next, source: batch.source,
-                timestamp: now, intent: batch.intent, runs: [DeltaRun(offset: entry.offset, length: entry.length)],
-                payload: Array(batch.payload[entry.payloadStart..<(entry.payloadStart + entry.length)]),
-                extent: entry.offset + entry.length))
         }
         do {
-            try record(.deltas(deltas), at: now)
+            try UnsafeMutableRawPointer(newEpochs).withMemoryRebound(to: UInt64.self, capacity: batch.count) { epochs in
+                try journal.appendBatch(batch, firstID: DeltaID(firstID), epochs: epochs, timestamp: configuration.clock.now())
+            }
         } catch {
             Self.restoreEpochs(table, slots: slots, saved: savedEpochs, count: batch.count)
             throw error

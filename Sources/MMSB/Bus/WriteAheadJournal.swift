@@ -9,4 +9,40 @@ typealias JournalRecord = LogRecord.Body
 protocol WriteAheadJournal: AnyObject, Sendable {
     /// Records `record`, stamped `timestamp`, in the journal's durability mode, or throws.
     func append(_ record: JournalRecord, timestamp: UInt64) throws
+
+    /// Records one ranged write as a one-delta record (the bus's `write` fast path).
+    func appendWrite(
+        id: DeltaID, page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, epoch: Epoch, source: DeltaSource,
+        intent: String?, timestamp: UInt64
+    ) throws
+
+    /// Records a whole batch as one deltas record; write `i` takes epoch `epochs[i]`.
+    func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws
+}
+
+extension WriteAheadJournal {
+    /// Builds the equivalent ``Delta`` and records it with ``append(_:timestamp:)``. The transaction log
+    /// encodes the same bytes without building it.
+    func appendWrite(
+        id: DeltaID, page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, epoch: Epoch, source: DeltaSource,
+        intent: String?, timestamp: UInt64
+    ) throws {
+        try append(.deltas([Delta(
+            id: id, page: page, epoch: epoch, source: source, timestamp: timestamp, intent: intent,
+            runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes), extent: offset + bytes.count)]),
+            timestamp: timestamp)
+    }
+
+    /// Builds the equivalent deltas and records them with ``append(_:timestamp:)``.
+    func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws {
+        var deltas: [Delta] = []
+        deltas.reserveCapacity(batch.count)
+        batch.forEachWrite { index, page, offset, bytes in
+            deltas.append(Delta(
+                id: DeltaID(firstID.rawValue + UInt64(index)), page: page, epoch: Epoch(epochs[index]), source: batch.source, timestamp: timestamp,
+                intent: batch.intent, runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes),
+                extent: offset + bytes.count))
+        }
+        try append(.deltas(deltas), timestamp: timestamp)
+    }
 }

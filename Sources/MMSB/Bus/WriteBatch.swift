@@ -39,6 +39,16 @@ public struct WriteBatch: Sendable {
         payload.append(contentsOf: bytes)
     }
 
+    /// Calls `body` with each write's index, page, offset and bytes, in order.
+    func forEachWrite(_ body: (_ index: Int, _ page: PageID, _ offset: Int, _ bytes: UnsafeRawBufferPointer) -> Void) {
+        payload.withUnsafeBytes { payload in
+            for (index, entry) in entries.enumerated() {
+                body(index, entry.page, entry.offset,
+                     UnsafeRawBufferPointer(rebasing: payload[entry.payloadStart..<(entry.payloadStart + entry.length)]))
+            }
+        }
+    }
+
     /// Writes in the batch.
     public var count: Int { entries.count }
     /// Whether the batch holds no write.

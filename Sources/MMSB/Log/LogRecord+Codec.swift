@@ -12,6 +12,44 @@ private let sourceCodes: [DeltaSource] = [.user, .compute, .propagation, .replay
 private let customSourceCode: UInt8 = 7
 private let intentFlag: UInt8 = 0x08
 
+/// The source and intent part of an encoded delta, prepared once and reused for every delta that shares them.
+struct DeltaTag {
+    let flags: UInt8
+    let label: [UInt8]?
+    let intent: [UInt8]?
+
+    init(source: DeltaSource, intent: String?) {
+        var flags: UInt8
+        if let code = sourceCodes.firstIndex(of: source) { flags = UInt8(code) } else { flags = customSourceCode }
+        if intent != nil { flags |= intentFlag }
+        self.flags = flags
+        label = flags & 0x07 == customSourceCode ? Array(source.label.utf8) : nil
+        self.intent = intent.map { Array($0.utf8) }
+    }
+
+    /// Appends flags, label, intent, page and epoch: everything of a delta before its runs.
+    @inline(__always)
+    func encode(page: PageID, epoch: Epoch, into out: inout ByteWriter) {
+        out.uint8(flags)
+        if let label { out.lengthPrefixed(label) }
+        if let intent { out.lengthPrefixed(intent) }
+        out.varint(page.rawValue)
+        out.varint(epoch.rawValue)
+    }
+
+    /// Appends a whole one-run delta writing `bytes` at `offset` (extent = the run's end), exactly as
+    /// ``LogRecord/Body`` encodes the equivalent ``Delta``.
+    @inline(__always)
+    func encodeRangedDelta(page: PageID, epoch: Epoch, offset: Int, bytes: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+        encode(page: page, epoch: epoch, into: &out)
+        out.varint(1)
+        out.varint(offset)
+        out.varint(bytes.count)
+        out.varint(0)
+        out.append(bytes)
+    }
+}
+
 extension LogRecord.Body {
     /// Appends the body's bytes (the format is in docs/FORMAT.md).
     func encode(into out: inout ByteWriter) {
@@ -33,14 +71,7 @@ extension LogRecord.Body {
     }
 
     private static func encode(_ delta: Delta, into out: inout ByteWriter) {
-        var flags: UInt8
-        if let code = sourceCodes.firstIndex(of: delta.source) { flags = UInt8(code) } else { flags = customSourceCode }
-        if delta.intent != nil { flags |= intentFlag }
-        out.uint8(flags)
-        if flags & 0x07 == customSourceCode { out.lengthPrefixed(Array(delta.source.label.utf8)) }
-        if let intent = delta.intent { out.lengthPrefixed(Array(intent.utf8)) }
-        out.varint(delta.page.rawValue)
-        out.varint(delta.epoch.rawValue)
+        DeltaTag(source: delta.source, intent: delta.intent).encode(page: delta.page, epoch: delta.epoch, into: &out)
         out.varint(delta.runs.count)
         var previousEnd = 0
         for run in delta.runs {
@@ -108,38 +139,70 @@ extension LogRecord.Body {
     }
 
     private static func delta(_ reader: inout ByteReader, id: DeltaID, timestamp: UInt64) throws(DecodeFailure) -> Delta {
+        var runs: [DeltaRun] = []
+        let view = try EncodedDelta.decode(&reader, runs: &runs)
+        return Delta(
+            id: id, page: view.page, epoch: view.epoch, source: view.source(), timestamp: timestamp,
+            intent: view.intent(), runs: runs, payload: Array(view.payload), extent: view.extent)
+    }
+}
+
+/// A delta as it lies in a log record: its fields decoded and checked, its runs in a caller's reusable
+/// buffer, its label, intent and payload still pointing into the record's bytes.
+///
+/// The one parser of encoded deltas: building a ``Delta`` and the replay fast path both use it.
+struct EncodedDelta {
+    var sourceCode: UInt8
+    var label: UnsafeRawBufferPointer?
+    var intentBytes: UnsafeRawBufferPointer?
+    var page: PageID
+    var epoch: Epoch
+    var extent: Int
+    var payload: UnsafeRawBufferPointer
+
+    /// The delta's source.
+    func source() -> DeltaSource {
+        guard let label else { return sourceCodes[Int(sourceCode)] }
+        return .custom(String(decoding: label, as: UTF8.self))
+    }
+
+    /// The delta's intent text.
+    func intent() -> String? { intentBytes.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Decodes one delta, replacing `runs` with its runs (sorted, non-overlapping, non-empty).
+    @inline(__always)
+    static func decode(_ reader: inout ByteReader, runs: inout [DeltaRun]) throws(DecodeFailure) -> EncodedDelta {
         let flagsOffset = reader.position
         let flags = try reader.uint8("delta flags")
         guard flags & ~(intentFlag | 0x07) == 0 else {
             throw DecodeFailure(offset: flagsOffset, reason: "unknown delta flags \(flags)")
         }
-        let source: DeltaSource
+        var label: UnsafeRawBufferPointer?
         if flags & 0x07 == customSourceCode {
             let labelOffset = reader.position
-            let label = try reader.lengthPrefixed("source label", limit: DeltaSource.maximumLabelBytes)
-            guard let text = String(validating: label, as: UTF8.self), !text.isEmpty,
-                  case .custom = DeltaSource(label: text)
-            else { throw DecodeFailure(offset: labelOffset, reason: "invalid custom source label") }
-            source = .custom(text)
-        } else {
-            source = sourceCodes[Int(flags & 0x07)]
+            let raw = try reader.lengthPrefixed("source label", limit: DeltaSource.maximumLabelBytes)
+            guard let text = String(validating: raw, as: UTF8.self), !text.isEmpty, case .custom = DeltaSource(label: text) else {
+                throw DecodeFailure(offset: labelOffset, reason: "invalid custom source label")
+            }
+            label = raw
         }
-        var intent: String?
+        var intent: UnsafeRawBufferPointer?
         if flags & intentFlag != 0 {
             let intentOffset = reader.position
             let raw = try reader.lengthPrefixed("intent", limit: LogLimits.maximumIntentBytes)
-            guard let text = String(validating: raw, as: UTF8.self) else {
+            guard String(validating: raw, as: UTF8.self) != nil else {
                 throw DecodeFailure(offset: intentOffset, reason: "intent is not valid UTF-8")
             }
-            intent = text
+            intent = raw
         }
-        let page = try pageID(&reader)
+        let pageOffset = reader.position
+        let rawPage = try reader.varint("page id")
+        guard rawPage != 0 else { throw DecodeFailure(offset: pageOffset, reason: "page id 0") }
         let epoch = Epoch(try reader.varint("epoch"))
         let runsOffset = reader.position
         let runCount = try reader.count("run count", limit: reader.remaining)
         guard runCount > 0 else { throw DecodeFailure(offset: runsOffset, reason: "a delta with no run") }
-        var runs: [DeltaRun] = []
-        runs.reserveCapacity(runCount)
+        runs.removeAll(keepingCapacity: true)
         var end = 0
         var total = 0
         for _ in 0..<runCount {
@@ -153,8 +216,8 @@ extension LogRecord.Body {
         }
         let tail = try reader.count("extent", limit: LogLimits.maximumPageSize - end)
         let payload = try reader.bytes(total, "delta payload")
-        return Delta(
-            id: id, page: page, epoch: epoch, source: source, timestamp: timestamp, intent: intent,
-            runs: runs, payload: Array(payload), extent: end + tail)
+        return EncodedDelta(
+            sourceCode: flags & 0x07, label: label, intentBytes: intent, page: PageID(rawPage), epoch: epoch,
+            extent: end + tail, payload: payload)
     }
 }

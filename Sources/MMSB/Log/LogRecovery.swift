@@ -58,24 +58,19 @@ struct LogRecovery {
             var offset = SegmentHeader.size
             var recordsInSegment = 0
             scan: while true {
-                let outcome = RecordFrame.decode(
-                    bytes, at: offset, header: header, salt: header.salt, expectedLSN: expectedLSN,
-                    previousTimestamp: previousTimestamp, nextDeltaID: &nextDeltaID)
+                let outcome = try replayNext(
+                    bytes, at: offset, header: header, expectedLSN: expectedLSN, previousTimestamp: previousTimestamp,
+                    nextDeltaID: &nextDeltaID, bus: bus, path: path)
                 switch outcome {
                 case .end:
                     break scan
-                case .record(let record, let next):
-                    do {
-                        try bus.replay(record)
-                    } catch {
-                        throw .corrupt(file: path, offset: offset, reason: error.reason)
-                    }
+                case .replayed(let lsn, let timestamp, let next):
                     expectedLSN += 1
-                    previousTimestamp = record.timestamp
+                    previousTimestamp = timestamp
                     offset = next
                     recordsInSegment += 1
                     report.recordsReplayed += 1
-                    report.lastLSN = record.lsn
+                    report.lastLSN = LSN(lsn)
                 case .invalid(let badOffset, let reason):
                     let damage = RecoveryReport.Damage(
                         file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
@@ -105,6 +100,51 @@ struct LogRecovery {
             }
         }
         return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
+    }
+
+    /// What replaying the bytes at an offset did.
+    private enum Step {
+        case replayed(lsn: UInt64, timestamp: UInt64, next: Int)
+        case end
+        case invalid(offset: Int, reason: String)
+    }
+
+    /// Checks and replays the record at `offset`: deltas records straight from the bytes, others decoded.
+    /// - Throws: ``LogError/corrupt(file:offset:reason:)`` for a valid record that does not apply.
+    private func replayNext(
+        _ bytes: UnsafeRawBufferPointer, at offset: Int, header: SegmentHeader, expectedLSN: UInt64,
+        previousTimestamp: UInt64, nextDeltaID: inout UInt64, bus: StateBus, path: String
+    ) throws(LogError) -> Step {
+        let frame: RecordFrame.Frame
+        switch RecordFrame.readFrame(
+            bytes, at: offset, header: header, salt: header.salt, expectedLSN: expectedLSN, previousTimestamp: previousTimestamp)
+        {
+        case .end: return .end
+        case .invalid(let badOffset, let reason): return .invalid(offset: badOffset, reason: reason)
+        case .frame(let checked): frame = checked
+        }
+        if frame.type == .deltas {
+            do {
+                nextDeltaID += UInt64(try bus.replayDeltas(bytes, bodyStart: frame.bodyStart, end: frame.end, firstDeltaID: nextDeltaID))
+            } catch {
+                switch error {
+                case .malformed(let failure): return .invalid(offset: failure.offset, reason: failure.reason)
+                case .rejected(let failure): throw .corrupt(file: path, offset: offset, reason: failure.reason)
+                }
+            }
+            return .replayed(lsn: frame.lsn, timestamp: frame.timestamp, next: frame.end)
+        }
+        switch RecordFrame.decodeBody(frame, in: bytes, nextDeltaID: &nextDeltaID) {
+        case .end: return .end
+        case .invalid(let badOffset, let reason): return .invalid(offset: badOffset, reason: reason)
+        case .record(let record, let next):
+            do {
+                try bus.replay(record)
+            } catch {
+                throw .corrupt(file: path, offset: offset, reason: error.reason)
+            }
+            return .replayed(lsn: frame.lsn, timestamp: frame.timestamp, next: next)
+        }
     }
 
     /// Segment file names in LSN order (names are zero-padded LSNs, so name order is LSN order).

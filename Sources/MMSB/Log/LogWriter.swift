@@ -67,15 +67,23 @@ struct LogWriter: ~Copyable {
     /// - Throws: ``LogError/recordTooLarge(bytes:limit:)`` (nothing buffered), or the failure that
     ///   poisoned the log.
     mutating func append(_ body: LogRecord.Body, timestamp: UInt64) throws(LogError) -> LSN {
+        let deltas = if case .deltas(let deltas) = body { deltas.count } else { 0 }
+        return try append(RecordType(body), deltaCount: deltas, timestamp: timestamp) { body.encode(into: &$0) }
+    }
+
+    /// Encodes a record of `type` whose body `encodeBody` writes, holding `deltaCount` deltas.
+    mutating func append(
+        _ type: RecordType, deltaCount: Int, timestamp: UInt64, encodeBody: (inout ByteWriter) -> Void
+    ) throws(LogError) -> LSN {
         if let failure { throw failure }
         if written + pending.count >= segmentLimit { try guarded { (writer: inout LogWriter) throws(LogError) in try writer.rotate(timestamp: timestamp) } }
         let lsn = nextLSN
         try RecordFrame.encode(
-            body, lsn: lsn, timestamp: timestamp, header: header, previousTimestamp: previousTimestamp,
-            salt: salt, scratch: &scratch, into: &pending)
+            type, lsn: lsn, timestamp: timestamp, header: header, previousTimestamp: previousTimestamp,
+            salt: salt, scratch: &scratch, into: &pending, body: encodeBody)
         nextLSN += 1
         previousTimestamp = timestamp
-        if case .deltas(let deltas) = body { nextDeltaID += UInt64(deltas.count) }
+        nextDeltaID += UInt64(deltaCount)
         return LSN(lsn)
     }
 

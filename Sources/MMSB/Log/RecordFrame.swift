@@ -16,14 +16,14 @@ enum RecordFrame {
 
     /// Appends `body` as a framed record.
     static func encode(
-        _ body: LogRecord.Body, lsn: UInt64, timestamp: UInt64, header: SegmentHeader, previousTimestamp: UInt64,
-        salt: UInt32, scratch: inout ByteWriter, into out: inout ByteWriter
+        _ type: RecordType, lsn: UInt64, timestamp: UInt64, header: SegmentHeader, previousTimestamp: UInt64,
+        salt: UInt32, scratch: inout ByteWriter, into out: inout ByteWriter, body: (inout ByteWriter) -> Void
     ) throws(LogError) {
         scratch.bytes.removeAll(keepingCapacity: true)
-        scratch.uint8(RecordType(body).rawValue)
+        scratch.uint8(type.rawValue)
         scratch.varint(lsn - header.baseLSN)
         scratch.zigzag(Int64(bitPattern: timestamp &- previousTimestamp))
-        body.encode(into: &scratch)
+        body(&scratch)
         guard scratch.count <= LogLimits.maximumRecordBytes else {
             throw .recordTooLarge(bytes: scratch.count, limit: LogLimits.maximumRecordBytes)
         }
@@ -37,6 +37,16 @@ enum RecordFrame {
         out.bytes.withUnsafeMutableBytes { $0.storeBytes(of: CRC32C.mask(crc).littleEndian, toByteOffset: start, as: UInt32.self) }
     }
 
+    /// Appends `body` as a framed record.
+    static func encode(
+        _ body: LogRecord.Body, lsn: UInt64, timestamp: UInt64, header: SegmentHeader, previousTimestamp: UInt64,
+        salt: UInt32, scratch: inout ByteWriter, into out: inout ByteWriter
+    ) throws(LogError) {
+        try encode(
+            RecordType(body), lsn: lsn, timestamp: timestamp, header: header, previousTimestamp: previousTimestamp,
+            salt: salt, scratch: &scratch, into: &out) { body.encode(into: &$0) }
+    }
+
     /// What the bytes at an offset hold.
     enum Outcome {
         /// A valid record, and the offset just after it.
@@ -47,11 +57,28 @@ enum RecordFrame {
         case invalid(offset: Int, reason: String)
     }
 
-    /// Reads the record at `offset` of a segment's bytes, expecting LSN `expectedLSN`.
-    static func decode(
+    /// A checked frame: its CRC, length, type and LSN are valid; its body is not decoded yet.
+    struct Frame {
+        var type: RecordType
+        var lsn: UInt64
+        var timestamp: UInt64
+        /// The body's bytes, `[bodyStart, end)` of the segment.
+        var bodyStart: Int
+        var end: Int
+    }
+
+    /// What the bytes at an offset hold, before the body is decoded.
+    enum FrameOutcome {
+        case frame(Frame)
+        case end
+        case invalid(offset: Int, reason: String)
+    }
+
+    /// Checks the frame at `offset` of a segment's bytes, expecting LSN `expectedLSN`.
+    static func readFrame(
         _ segment: UnsafeRawBufferPointer, at offset: Int, header: SegmentHeader, salt: UInt32,
-        expectedLSN: UInt64, previousTimestamp: UInt64, nextDeltaID: inout UInt64
-    ) -> Outcome {
+        expectedLSN: UInt64, previousTimestamp: UInt64
+    ) -> FrameOutcome {
         let remaining = segment.count - offset
         if remaining == 0 { return .end }
         if remaining < minimumBytes {
@@ -78,13 +105,37 @@ enum RecordFrame {
                 return .invalid(offset: lsnOffset, reason: "record LSN \(lsn), expected \(expectedLSN)")
             }
             let timestamp = previousTimestamp &+ UInt64(bitPattern: try body.zigzag("timestamp delta"))
-            var deltaID = nextDeltaID
-            let decoded = try LogRecord.Body.decode(type: type, from: &body, timestamp: timestamp, nextDeltaID: &deltaID)
-            guard body.isAtEnd else { return .invalid(offset: body.position, reason: "\(body.remaining) unexpected bytes after the record body") }
-            nextDeltaID = deltaID
-            return .record(LogRecord(lsn: LSN(lsn), timestamp: timestamp, body: decoded), next: end)
+            return .frame(Frame(type: type, lsn: lsn, timestamp: timestamp, bodyStart: body.position, end: end))
         } catch {
             return .invalid(offset: error.offset, reason: error.reason)
+        }
+    }
+
+    /// Decodes a checked frame's body into a record; deltas get ids from `nextDeltaID`, which advances.
+    static func decodeBody(_ frame: Frame, in segment: UnsafeRawBufferPointer, nextDeltaID: inout UInt64) -> Outcome {
+        var body = ByteReader(segment, from: frame.bodyStart, to: frame.end)
+        do {
+            var deltaID = nextDeltaID
+            let decoded = try LogRecord.Body.decode(type: frame.type, from: &body, timestamp: frame.timestamp, nextDeltaID: &deltaID)
+            guard body.isAtEnd else {
+                return .invalid(offset: body.position, reason: "\(body.remaining) unexpected bytes after the record body")
+            }
+            nextDeltaID = deltaID
+            return .record(LogRecord(lsn: LSN(frame.lsn), timestamp: frame.timestamp, body: decoded), next: frame.end)
+        } catch {
+            return .invalid(offset: error.offset, reason: error.reason)
+        }
+    }
+
+    /// Reads the record at `offset` of a segment's bytes, expecting LSN `expectedLSN`.
+    static func decode(
+        _ segment: UnsafeRawBufferPointer, at offset: Int, header: SegmentHeader, salt: UInt32,
+        expectedLSN: UInt64, previousTimestamp: UInt64, nextDeltaID: inout UInt64
+    ) -> Outcome {
+        switch readFrame(segment, at: offset, header: header, salt: salt, expectedLSN: expectedLSN, previousTimestamp: previousTimestamp) {
+        case .end: return .end
+        case .invalid(let offset, let reason): return .invalid(offset: offset, reason: reason)
+        case .frame(let frame): return decodeBody(frame, in: segment, nextDeltaID: &nextDeltaID)
         }
     }
 }

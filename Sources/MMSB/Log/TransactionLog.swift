@@ -47,8 +47,38 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     var nextLSN: LSN { writer.withLock { LSN($0.nextLSN) } }
 
     func append(_ record: JournalRecord, timestamp: UInt64) throws {
+        try appending { (writer) throws(LogError) in _ = try writer.append(record, timestamp: timestamp) }
+    }
+
+    func appendWrite(
+        id: DeltaID, page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, epoch: Epoch, source: DeltaSource,
+        intent: String?, timestamp: UInt64
+    ) throws {
+        let tag = DeltaTag(source: source, intent: intent)
+        try appending { (writer) throws(LogError) in
+            _ = try writer.append(.deltas, deltaCount: 1, timestamp: timestamp) { out in
+                out.varint(1)
+                tag.encodeRangedDelta(page: page, epoch: epoch, offset: offset, bytes: bytes, into: &out)
+            }
+        }
+    }
+
+    func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws {
+        let tag = DeltaTag(source: batch.source, intent: batch.intent)
+        try appending { (writer) throws(LogError) in
+            _ = try writer.append(.deltas, deltaCount: batch.count, timestamp: timestamp) { out in
+                out.varint(batch.count)
+                batch.forEachWrite { index, page, offset, bytes in
+                    tag.encodeRangedDelta(page: page, epoch: Epoch(epochs[index]), offset: offset, bytes: bytes, into: &out)
+                }
+            }
+        }
+    }
+
+    /// Runs an append under the writer's lock, then hands bytes to the OS as the durability mode says.
+    private func appending(_ body: (inout LogWriter) throws(LogError) -> Void) throws(LogError) {
         try writer.withLock { (writer) throws(LogError) in
-            _ = try writer.append(record, timestamp: timestamp)
+            try body(&writer)
             switch durability {
             case .none:
                 if writer.hasPending(atLeast: LogWriter.bufferLimit) { try writer.flush(sync: false) }
