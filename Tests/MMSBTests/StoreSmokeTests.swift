@@ -17,7 +17,7 @@ struct TemporaryDirectory: ~Copyable {
     @Test(arguments: [Durability.none, .batchedDefault, .always])
     func writesSurviveCloseAndReopen(durability: Durability) throws {
         let directory = TemporaryDirectory()
-        let options = StoreOptions(durability: durability)
+        let options = StoreOptions(durability: durability, checkpointOnClose: false)
         do {
             let bus = try StateBus.open(at: directory.path, options: options)
             #expect(bus.recoveryReport?.created == true)

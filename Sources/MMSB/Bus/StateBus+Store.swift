@@ -32,6 +32,7 @@ extension StateBus {
             let entries = try FileSystem.list(path).filter { $0 != OpenStore.lockName }
             guard entries.isEmpty else { throw LogError.notAStore(path: path) }
             try FileSystem.makeDirectory(OpenStore.logDirectory(path))
+            try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
             let manifest = Manifest(store: options.storeID ?? .random(), generation: 1, firstLiveSegmentLSN: 1, checkpointLSN: 0)
             try manifest.create(directory: path)
             created = true
@@ -41,15 +42,41 @@ extension StateBus {
             throw LogError.corrupt(file: OpenStore.logDirectory(path), offset: 0, reason: "the log directory is missing")
         }
 
+        if !FileSystem.kind(of: OpenStore.checkpointDirectory(path)).exists {
+            try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
+        }
+
         let bus = StateBus(configuration: options.bus)
+        var startLSN = manifest.firstLiveSegmentLSN
+        var nextDeltaID: UInt64?
+        if manifest.checkpointLSN > 0 {
+            let file = OpenStore.checkpointDirectory(path) + "/" + CheckpointFile.name(manifest.checkpointLSN)
+            let handle = try PosixFile.open(file, flags: O_RDONLY)
+            let mapped = try MappedFile(handle)
+            let contents = try CheckpointFile.decode(mapped.bytes, file: file, store: manifest.store)
+            guard contents.lsn == manifest.checkpointLSN else {
+                throw LogError.corrupt(file: file, offset: 32, reason: "covers LSN \(contents.lsn), the manifest says \(manifest.checkpointLSN)")
+            }
+            do {
+                try bus.restore(contents)
+            } catch {
+                throw LogError.corrupt(file: file, offset: 0, reason: "checkpoint does not load: \(error)")
+            }
+            startLSN = manifest.checkpointLSN + 1
+            nextDeltaID = contents.nextDeltaID
+        }
         let recovery = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: options.recovery)
-        var outcome = try recovery.run(into: bus, firstLSN: manifest.firstLiveSegmentLSN)
+        var outcome = try recovery.run(
+            into: bus, firstLSN: manifest.firstLiveSegmentLSN, startLSN: startLSN, nextDeltaID: nextDeltaID)
         outcome.report.created = created
+        outcome.report.checkpointLSN = LSN(manifest.checkpointLSN)
         let log = try TransactionLog(
             directory: OpenStore.logDirectory(path), store: manifest.store, durability: options.durability,
             segmentLimit: max(options.segmentSize, 4_096), nextLSN: outcome.nextLSN, nextDeltaID: outcome.nextDeltaID,
             timestamp: options.bus.clock.now())
-        bus.attach(log, store: OpenStore(path: path, manifest: manifest, log: log, report: outcome.report, lock: lock))
+        let store = OpenStore(path: path, manifest: manifest, log: log, report: outcome.report, options: options, lock: lock)
+        bus.attach(log, store: store)
+        try bus.collectGarbage(store: store, manifest: manifest)
         return bus
     }
 
@@ -60,7 +87,7 @@ extension StateBus {
     public var storePath: String? { store?.path }
 
     /// The identity of the store; `nil` for an in-memory bus.
-    public var storeID: StoreID? { store?.manifest.store }
+    public var storeID: StoreID? { store?.store }
 
     /// The LSN the next change will be logged at; `nil` for an in-memory bus.
     public var nextLSN: LSN? { store?.log.nextLSN }
@@ -73,12 +100,14 @@ extension StateBus {
         try state.withWriteLock { _ throws(LogError) in try store.log.sync() }
     }
 
-    /// Writes and syncs the log and closes it; later writes fail with ``LogError/closed``.
+    /// Takes a checkpoint (unless ``StoreOptions/checkpointOnClose`` is off), writes and syncs the log
+    /// and closes it; later writes fail with ``LogError/closed``.
     ///
     /// Dropping the last reference to a bus without closing it loses what `none` or `batched` mode had
     /// not yet written; ``Durability/always`` loses nothing.
     public func close() throws {
         guard let store else { return }
+        if store.options.checkpointOnClose { try checkpoint() }
         try state.withWriteLock { _ throws(LogError) in try store.close() }
     }
 }

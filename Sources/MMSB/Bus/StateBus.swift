@@ -97,11 +97,17 @@ public final class StateBus: Sendable {
     /// Runs a change under the write lock: directly, or in a group that shares one sync (`always`).
     @inline(__always)
     func change<R>(_ body: (inout BusState) throws -> R) throws -> R {
-        if let groupCommit { return try groupCommit.perform(on: self, body) }
-        return try state.withWriteLock { state in
-            if let failure = state.failure { throw failure }
-            return try body(&state)
+        let result: R
+        if let groupCommit {
+            result = try groupCommit.perform(on: self, body)
+        } else {
+            result = try state.withWriteLock { state in
+                if let failure = state.failure { throw failure }
+                return try body(&state)
+            }
         }
+        if store != nil { checkpointIfDue() }
+        return result
     }
 
     /// Commits a group: runs each change in order under the write lock, then syncs the log once. If the

@@ -20,13 +20,15 @@ struct LogRecovery {
         var nextDeltaID: UInt64
     }
 
-    /// Replays the segments of `directory` into `bus`, starting at `firstLSN`.
-    func run(into bus: StateBus, firstLSN: UInt64) throws(LogError) -> Outcome {
+    /// Reads the segments of `directory` from `firstLSN` and replays into `bus` every record from
+    /// `startLSN` on (records before it are covered by the checkpoint the bus was loaded from, and are
+    /// only checked). `nextDeltaID` is the checkpoint's; without one, the first segment's header says.
+    func run(into bus: StateBus, firstLSN: UInt64, startLSN: UInt64, nextDeltaID checkpointDeltaID: UInt64?) throws(LogError) -> Outcome {
         var report = RecoveryReport()
         var expectedLSN = firstLSN
-        var nextDeltaID: UInt64 = 1
+        var nextDeltaID: UInt64 = checkpointDeltaID ?? 1
         var previousTimestamp: UInt64 = 0
-        let names = try segmentNames()
+        let names = try segmentNames().filter { UInt64($0.prefix(20)).map { $0 >= firstLSN } ?? false }
         for (index, name) in names.enumerated() {
             let path = directory + "/" + name
             let isLast = index == names.count - 1
@@ -49,8 +51,8 @@ struct LogRecovery {
                 }
                 throw .corrupt(file: path, offset: 32, reason: "base LSN \(header.baseLSN) overlaps records up to \(expectedLSN - 1)")
             }
-            if index == 0 { nextDeltaID = header.firstDeltaID }
-            guard header.firstDeltaID == nextDeltaID else {
+            if index == 0, checkpointDeltaID == nil { nextDeltaID = header.firstDeltaID }
+            guard header.baseLSN < startLSN || header.firstDeltaID == nextDeltaID else {
                 throw .corrupt(file: path, offset: 40, reason: "first delta id \(header.firstDeltaID), expected \(nextDeltaID)")
             }
             report.segmentsRead += 1
@@ -60,7 +62,7 @@ struct LogRecovery {
             scan: while true {
                 let outcome = try replayNext(
                     bytes, at: offset, header: header, expectedLSN: expectedLSN, previousTimestamp: previousTimestamp,
-                    nextDeltaID: &nextDeltaID, bus: bus, path: path)
+                    nextDeltaID: &nextDeltaID, bus: bus, path: path, apply: expectedLSN >= startLSN)
                 switch outcome {
                 case .end:
                     break scan
@@ -69,7 +71,7 @@ struct LogRecovery {
                     previousTimestamp = timestamp
                     offset = next
                     recordsInSegment += 1
-                    report.recordsReplayed += 1
+                    if lsn >= startLSN { report.recordsReplayed += 1 }
                     report.lastLSN = LSN(lsn)
                 case .invalid(let badOffset, let reason):
                     let damage = RecoveryReport.Damage(
@@ -113,7 +115,7 @@ struct LogRecovery {
     /// - Throws: ``LogError/corrupt(file:offset:reason:)`` for a valid record that does not apply.
     private func replayNext(
         _ bytes: UnsafeRawBufferPointer, at offset: Int, header: SegmentHeader, expectedLSN: UInt64,
-        previousTimestamp: UInt64, nextDeltaID: inout UInt64, bus: StateBus, path: String
+        previousTimestamp: UInt64, nextDeltaID: inout UInt64, bus: StateBus, path: String, apply: Bool
     ) throws(LogError) -> Step {
         let frame: RecordFrame.Frame
         switch RecordFrame.readFrame(
@@ -123,6 +125,8 @@ struct LogRecovery {
         case .invalid(let badOffset, let reason): return .invalid(offset: badOffset, reason: reason)
         case .frame(let checked): frame = checked
         }
+        // Covered by the checkpoint: the frame is checked, the record is not applied again.
+        guard apply else { return .replayed(lsn: frame.lsn, timestamp: frame.timestamp, next: frame.end) }
         if frame.type == .deltas {
             do {
                 nextDeltaID += UInt64(try bus.replayDeltas(bytes, bodyStart: frame.bodyStart, end: frame.end, firstDeltaID: nextDeltaID))

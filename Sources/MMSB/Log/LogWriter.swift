@@ -78,14 +78,19 @@ struct LogWriter: ~Copyable {
         if let failure { throw failure }
         if written + pending.count >= segmentLimit { try guarded { (writer: inout LogWriter) throws(LogError) in try writer.rotate(timestamp: timestamp) } }
         let lsn = nextLSN
+        let before = pending.count
         try RecordFrame.encode(
             type, lsn: lsn, timestamp: timestamp, header: header, previousTimestamp: previousTimestamp,
             salt: salt, scratch: &scratch, into: &pending, body: encodeBody)
+        encodedBytes += pending.count - before
         nextLSN += 1
         previousTimestamp = timestamp
         nextDeltaID += UInt64(deltaCount)
         return LSN(lsn)
     }
+
+    /// Bytes of records encoded since the writer started; never decreases.
+    private(set) var encodedBytes = 0
 
     /// Whether buffered bytes exceed `limit`.
     func hasPending(atLeast limit: Int) -> Bool { pending.count >= max(limit, 1) }
@@ -117,6 +122,14 @@ struct LogWriter: ~Copyable {
         salt = header.salt
         file = try Self.createSegment(header, directory: directory)
         written = SegmentHeader.size
+    }
+
+    /// Seals the active segment and starts the next at the next LSN, unless the active one holds no
+    /// record yet (it already starts there).
+    mutating func rotateNow() throws(LogError) {
+        if let failure { throw failure }
+        guard header.baseLSN != nextLSN else { return }
+        try guarded { (writer: inout LogWriter) throws(LogError) in try writer.rotate(timestamp: writer.previousTimestamp) }
     }
 
     /// Writes and syncs what is buffered, then closes the segment.

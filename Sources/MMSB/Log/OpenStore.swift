@@ -10,21 +10,28 @@ import Synchronization
 /// The on-disk side of a bus opened from a directory: its paths, lock, manifest, log and recovery report.
 final class OpenStore: Sendable {
     let path: String
-    let manifest: Manifest
+    /// The current manifest; its lock also serialises checkpoints.
+    let manifest: Mutex<Manifest>
+    let store: StoreID
     let log: TransactionLog
     let report: RecoveryReport
+    let options: StoreOptions
     /// Held open for the store's lifetime: its `flock` keeps other processes from writing.
     private let lock: LockHolder
 
-    init(path: String, manifest: Manifest, log: TransactionLog, report: RecoveryReport, lock: consuming PosixFile) {
+    init(path: String, manifest: Manifest, log: TransactionLog, report: RecoveryReport, options: StoreOptions, lock: consuming PosixFile) {
         self.path = path
-        self.manifest = manifest
+        self.manifest = Mutex(manifest)
+        store = manifest.store
         self.log = log
         self.report = report
+        self.options = options
         self.lock = LockHolder(lock)
     }
 
     var logDirectory: String { Self.logDirectory(path) }
+    var checkpointDirectory: String { Self.checkpointDirectory(path) }
+    static func checkpointDirectory(_ path: String) -> String { path + "/ckpt" }
 
     /// Closes the log and releases the store's lock, so the directory can be opened again.
     func close() throws(LogError) {

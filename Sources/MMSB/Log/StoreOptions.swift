@@ -13,10 +13,19 @@ public struct StoreOptions: Sendable {
     public var storeID: StoreID?
     /// The bus's own settings (clock, device memory policy).
     public var bus: StateBus.Configuration
+    /// Take a checkpoint automatically once this many bytes were logged since the last one
+    /// (256 MiB by default); `nil` for checkpoints only on request and on close.
+    public var checkpointEveryLogBytes: Int?
+    /// Take a checkpoint when the store is closed, so the next open replays nothing. On by default.
+    public var checkpointOnClose: Bool
+    /// Keep log segments a checkpoint covers instead of deleting them, for time travel before the
+    /// checkpoint. Off by default.
+    public var keepHistory: Bool
 
     public init(
         durability: Durability = .always, createIfMissing: Bool = true, segmentSize: Int = 64 << 20,
-        recovery: RecoveryMode = .tolerateTornTail, storeID: StoreID? = nil, bus: StateBus.Configuration = .init()
+        recovery: RecoveryMode = .tolerateTornTail, storeID: StoreID? = nil, bus: StateBus.Configuration = .init(),
+        checkpointEveryLogBytes: Int? = 256 << 20, checkpointOnClose: Bool = true, keepHistory: Bool = false
     ) {
         self.durability = durability
         self.createIfMissing = createIfMissing
@@ -24,6 +33,9 @@ public struct StoreOptions: Sendable {
         self.recovery = recovery
         self.storeID = storeID
         self.bus = bus
+        self.checkpointEveryLogBytes = checkpointEveryLogBytes
+        self.checkpointOnClose = checkpointOnClose
+        self.keepHistory = keepHistory
     }
 }
 
@@ -51,6 +63,8 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var salvaged: Damage?
     /// Whether the store was created by this open.
     public var created = false
+    /// The LSN covered by the checkpoint the state was loaded from (0: none).
+    public var checkpointLSN = LSN.zero
 
     /// Bytes cut from the log: where, how many, and why.
     public struct Damage: Sendable, Equatable, CustomStringConvertible {

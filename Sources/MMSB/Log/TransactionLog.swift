@@ -12,6 +12,8 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     // once in init and afterwards only cancelled, which Dispatch allows from any thread.
     let durability: Durability
     private let writer: Mutex<LogWriter>
+    /// Bytes of records appended since the last checkpoint (for automatic checkpoints).
+    let bytesSinceCheckpoint = Atomic<Int>(0)
     private let timer: (any DispatchSourceTimer)?
 
     init(
@@ -78,7 +80,9 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     /// Runs an append under the writer's lock, then hands bytes to the OS as the durability mode says.
     private func appending(_ body: (inout LogWriter) throws(LogError) -> Void) throws(LogError) {
         try writer.withLock { (writer) throws(LogError) in
+            let before = writer.encodedBytes
             try body(&writer)
+            bytesSinceCheckpoint.add(writer.encodedBytes &- before, ordering: .relaxed)
             switch durability {
             case .none:
                 if writer.hasPending(atLeast: LogWriter.bufferLimit) { try writer.flush(sync: false) }
@@ -89,6 +93,13 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
                 break
             }
         }
+    }
+
+    /// Seals the active segment and starts a new one at the next LSN (before a checkpoint, so that every
+    /// older segment is wholly covered by it).
+    func rotate() throws(LogError) {
+        try writer.withLock { (writer) throws(LogError) in try writer.rotateNow() }
+        bytesSinceCheckpoint.store(0, ordering: .relaxed)
     }
 
     /// Writes and syncs everything appended so far.
