@@ -12,7 +12,7 @@ struct MMSBCommand: ParsableCommand {
             created, written, updated and read back.
             """,
         version: MMSBVersion.current,
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, CrashWriterCommand.self]
     )
 }
 

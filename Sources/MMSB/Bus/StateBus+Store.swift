@@ -29,8 +29,7 @@ extension StateBus {
 
         var created = false
         if !FileSystem.kind(of: path + "/" + Manifest.fileName).exists {
-            let entries = try FileSystem.list(path).filter { $0 != OpenStore.lockName }
-            guard entries.isEmpty else { throw LogError.notAStore(path: path) }
+            guard try isEmptyOrUnfinishedStore(path) else { throw LogError.notAStore(path: path) }
             try FileSystem.makeDirectory(OpenStore.logDirectory(path))
             try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
             let manifest = Manifest(store: options.storeID ?? .random(), generation: 1, firstLiveSegmentLSN: 1, checkpointLSN: 0)
@@ -50,18 +49,7 @@ extension StateBus {
         var startLSN = manifest.firstLiveSegmentLSN
         var nextDeltaID: UInt64?
         if manifest.checkpointLSN > 0 {
-            let file = OpenStore.checkpointDirectory(path) + "/" + CheckpointFile.name(manifest.checkpointLSN)
-            let handle = try PosixFile.open(file, flags: O_RDONLY)
-            let mapped = try MappedFile(handle)
-            let contents = try CheckpointFile.decode(mapped.bytes, file: file, store: manifest.store)
-            guard contents.lsn == manifest.checkpointLSN else {
-                throw LogError.corrupt(file: file, offset: 32, reason: "covers LSN \(contents.lsn), the manifest says \(manifest.checkpointLSN)")
-            }
-            do {
-                try bus.restore(contents)
-            } catch {
-                throw LogError.corrupt(file: file, offset: 0, reason: "checkpoint does not load: \(error)")
-            }
+            let contents = try loadCheckpoint(path: path, manifest: manifest, into: bus)
             startLSN = manifest.checkpointLSN + 1
             nextDeltaID = contents.nextDeltaID
         }
@@ -78,6 +66,24 @@ extension StateBus {
         bus.attach(log, store: store)
         try bus.collectGarbage(store: store, manifest: manifest)
         return bus
+    }
+
+    /// Whether `path` holds nothing, or only what a creation interrupted before its manifest was in place
+    /// leaves: the lock, empty `log/` and `ckpt/` directories, a `MANIFEST.tmp` (removed here).
+    private static func isEmptyOrUnfinishedStore(_ path: String) throws(LogError) -> Bool {
+        for entry in try FileSystem.list(path) {
+            switch entry {
+            case OpenStore.lockName:
+                continue
+            case Manifest.fileName + ".tmp":
+                try FileSystem.remove(path + "/" + entry)
+            case "log", "ckpt":
+                guard try FileSystem.list(path + "/" + entry).isEmpty else { return false }
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// What opening the store found and did; `nil` for an in-memory bus.

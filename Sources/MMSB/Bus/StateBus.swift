@@ -59,6 +59,13 @@ public final class StateBus: Sendable {
     nonisolated(unsafe) private(set) var store: OpenStore?
     /// Shares syncs among concurrent writers when the store's durability is `always`. Set with `journal`.
     nonisolated(unsafe) private(set) var groupCommit: GroupCommit?
+    /// Whether the bus is a read-only view of a store's past; set once, before the bus is handed out.
+    nonisolated(unsafe) private(set) var isReadOnly = false
+
+    /// Makes the bus refuse every change from now on (a view of the past).
+    func markReadOnly() {
+        state.withWriteLock { _ in isReadOnly = true }
+    }
 
     /// An empty in-memory bus.
     public convenience init(configuration: Configuration = Configuration()) {
@@ -97,6 +104,7 @@ public final class StateBus: Sendable {
     /// Runs a change under the write lock: directly, or in a group that shares one sync (`always`).
     @inline(__always)
     func change<R>(_ body: (inout BusState) throws -> R) throws -> R {
+        if isReadOnly { throw LogError.readOnly }
         let result: R
         if let groupCommit {
             result = try groupCommit.perform(on: self, body)

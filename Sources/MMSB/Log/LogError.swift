@@ -24,6 +24,13 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case poisoned(cause: String)
     /// The store was closed.
     case closed
+    /// A read-only bus (a view of the past) cannot change.
+    case readOnly
+    /// The state asked for lies before the oldest state the store can rebuild: its log before
+    /// `earliest` was deleted by a checkpoint (open with keepHistory to keep it).
+    case historyUnavailable(target: String, earliest: LSN)
+    /// The target lies beyond the end of the log.
+    case targetBeyondLog(target: String, last: String)
     /// A record larger than the format allows.
     case recordTooLarge(bytes: Int, limit: Int)
 
@@ -51,6 +58,13 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the store stopped accepting writes after a storage failure (\(cause)); reopen it to recover"
         case .closed:
             return "the store is closed"
+        case .readOnly:
+            return "this bus is a read-only view of the store's past; open the store to change it"
+        case .historyUnavailable(let target, let earliest):
+            return "cannot rebuild the state at \(target): the store keeps history only from LSN \(earliest) on "
+                + "(its older log was removed by a checkpoint; open with keepHistory to keep it)"
+        case .targetBeyondLog(let target, let last):
+            return "\(target) lies beyond the end of the log (\(last))"
         case .recordTooLarge(let bytes, let limit):
             return "a log record of \(bytes) bytes exceeds the limit of \(limit) bytes"
         }

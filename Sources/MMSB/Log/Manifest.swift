@@ -90,16 +90,21 @@ struct Manifest: Equatable {
         return best
     }
 
-    /// Creates `MANIFEST` with this content in slot A and the same at generation − 1 in slot B,
-    /// then makes the file and its directory entry durable.
+    /// Creates `MANIFEST` with this content in slot A and the same at generation − 1 in slot B.
+    ///
+    /// The file is written as `MANIFEST.tmp`, synced, and renamed into place, then the directory is
+    /// synced: a crash leaves either no manifest (an unfinished creation, which the next open redoes)
+    /// or a complete one.
     func create(directory: String) throws(LogError) {
         let path = directory + "/" + Self.fileName
-        let file = try PosixFile.open(path, flags: O_CREAT | O_EXCL | O_WRONLY)
+        let temporary = path + ".tmp"
+        let file = try PosixFile.open(temporary, flags: O_CREAT | O_TRUNC | O_WRONLY)
         var older = self
         older.generation = generation - 1
         try file.write(encoded(), at: 0)
         try file.write(older.encoded(), at: Self.slotStride)
         try file.synchronize()
+        try FileSystem.rename(temporary, to: path)
         try FileSystem.synchronizeDirectory(directory)
     }
 

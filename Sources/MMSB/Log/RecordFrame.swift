@@ -88,7 +88,12 @@ enum RecordFrame {
         if segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0, segment[offset + 4] == 0 { return .end }
         var reader = ByteReader(segment, from: offset + 4)
         do {
-            let length = try reader.count("record length", limit: min(LogLimits.maximumRecordBytes, reader.remaining))
+            let lengthOffset = reader.position
+            let length = try reader.count("record length", limit: LogLimits.maximumRecordBytes)
+            // Checked after the varint is consumed: the record must fit in what is left of the file.
+            guard length <= reader.remaining else {
+                return .invalid(offset: lengthOffset, reason: "a record of \(length) bytes runs past the end of the file")
+            }
             let end = reader.position + length
             let stored = CRC32C.unmask(UInt32(littleEndian: segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: segment[(offset + 4)..<end]), extending: salt)

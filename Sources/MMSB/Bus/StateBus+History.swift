@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension StateBus {
+    /// A read-only, in-memory bus holding the store's state at `target`, rebuilt bit for bit from the
+    /// store's checkpoint and log. No file is changed and no lock is taken, so this works beside a live
+    /// writer (records it is still writing are not seen).
+    ///
+    /// - Throws: ``LogError/historyUnavailable(target:earliest:)`` when the target lies before what the
+    ///   store keeps (its checkpoint, unless it was opened with ``StoreOptions/keepHistory``);
+    ///   ``LogError/targetBeyondLog(target:last:)`` for an LSN or epoch past the end of the log; the
+    ///   errors of ``open(at:options:)`` for a missing, foreign or damaged store.
+    public static func open(at directory: String, asOf target: ReplayTarget, configuration: Configuration = Configuration()) throws -> StateBus {
+        let path = try existingStore(directory)
+        let manifest = try Manifest.read(directory: path)
+        let bus = StateBus(configuration: configuration)
+        var startLSN = manifest.firstLiveSegmentLSN
+        var nextDeltaID: UInt64?
+        let history = manifest.firstLiveSegmentLSN == 1
+        let useCheckpoint: Bool =
+            switch target {
+            case .lsn(let lsn): manifest.checkpointLSN > 0 && (lsn.rawValue >= manifest.checkpointLSN || !history)
+            case .epoch, .timestamp: manifest.checkpointLSN > 0 && !history
+            }
+        if useCheckpoint {
+            let contents = try loadCheckpoint(path: path, manifest: manifest, into: bus)
+            startLSN = manifest.checkpointLSN + 1
+            nextDeltaID = contents.nextDeltaID
+            switch target {
+            case .lsn(let lsn) where lsn.rawValue < manifest.checkpointLSN:
+                throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
+            case .epoch(let cut) where contents.pages.contains(where: { $0.epoch > cut }):
+                throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
+            default: break
+            }
+        }
+        var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
+        walk.readOnly = true
+        walk.target = target
+        let outcome = try walk.run(into: bus, firstLSN: manifest.firstLiveSegmentLSN, startLSN: startLSN, nextDeltaID: nextDeltaID)
+        let last = outcome.nextLSN - 1
+        switch target {
+        case .lsn(let lsn) where !outcome.stoppedEarly && lsn.rawValue > last:
+            throw LogError.targetBeyondLog(target: target.description, last: "the last record is LSN \(last)")
+        case .epoch(let cut) where !outcome.stoppedEarly:
+            let highest = bus.pages().map(\.epoch).max() ?? .zero
+            if cut > highest { throw LogError.targetBeyondLog(target: target.description, last: "the highest epoch is \(highest)") }
+        case .timestamp where useCheckpoint && outcome.stoppedEarly && outcome.report.recordsReplayed == 0:
+            // The first change after the checkpoint is already later than the target: the state asked
+            // for lies somewhere before the checkpoint, whose log is gone.
+            throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
+        default: break
+        }
+        bus.markReadOnly()
+        return bus
+    }
+
+    /// Calls `body` with every record of the store's log from LSN `from` on, in order, until it returns
+    /// false. Read-only: no file is changed and no lock is taken.
+    ///
+    /// - Throws: the errors of ``open(at:options:)`` for a missing, foreign or damaged store.
+    public static func forEachRecord(inStoreAt directory: String, from: LSN = LSN(1), _ body: (LogRecord) -> Bool) throws {
+        let path = try existingStore(directory)
+        let manifest = try Manifest.read(directory: path)
+        try withoutActuallyEscaping(body) { body in
+            var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
+            walk.readOnly = true
+            walk.visit = { record, _, _ in body(record) }
+            _ = try walk.run(into: nil, firstLSN: manifest.firstLiveSegmentLSN, startLSN: max(from.rawValue, manifest.firstLiveSegmentLSN), nextDeltaID: nil)
+        }
+    }
+
+    /// Counts and sizes of a store's log and checkpoint. Read-only.
+    public static func summary(ofStoreAt directory: String) throws -> StoreSummary {
+        let path = try existingStore(directory)
+        let manifest = try Manifest.read(directory: path)
+        var summary = StoreSummary(store: manifest.store, checkpointLSN: LSN(manifest.checkpointLSN), firstLiveLSN: LSN(manifest.firstLiveSegmentLSN))
+        var perPage: [PageID: Int] = [:]
+        var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
+        walk.readOnly = true
+        walk.visit = { record, _, _ in
+            summary.records += 1
+            summary.lastLSN = record.lsn
+            summary.lastTimestamp = record.timestamp
+            if case .deltas(let deltas) = record.body {
+                summary.deltas += deltas.count
+                for delta in deltas {
+                    summary.payloadBytes += delta.byteCount
+                    summary.lastEpoch = max(summary.lastEpoch, delta.epoch)
+                    perPage[delta.page, default: 0] += 1
+                }
+            }
+            return true
+        }
+        let outcome = try walk.run(into: nil, firstLSN: manifest.firstLiveSegmentLSN, startLSN: manifest.firstLiveSegmentLSN, nextDeltaID: nil)
+        summary.tornTail = outcome.report.tornTail
+        summary.deltasPerPage = perPage.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        for name in try FileSystem.list(OpenStore.logDirectory(path)) where name.hasSuffix(".seg") {
+            let file = try PosixFile.open(OpenStore.logDirectory(path) + "/" + name, flags: O_RDONLY)
+            let size = try file.size()
+            summary.segments.append((name, size))
+            summary.bytesOnDisk += size
+        }
+        for name in try FileSystem.list(OpenStore.checkpointDirectory(path)) where name.hasSuffix(".ckpt") {
+            let file = try PosixFile.open(OpenStore.checkpointDirectory(path) + "/" + name, flags: O_RDONLY)
+            let size = try file.size()
+            summary.checkpoints.append((name, size))
+            summary.bytesOnDisk += size
+        }
+        return summary
+    }
+
+    /// The store directory, which must exist and hold a manifest.
+    private static func existingStore(_ directory: String) throws(LogError) -> String {
+        let path = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        guard FileSystem.kind(of: path).isDirectory else { throw .storeNotFound(path: path) }
+        guard FileSystem.kind(of: path + "/" + Manifest.fileName).exists else { throw .notAStore(path: path) }
+        return path
+    }
+
+    /// Decodes the manifest's checkpoint and loads it into `bus`.
+    static func loadCheckpoint(path: String, manifest: Manifest, into bus: StateBus) throws -> CheckpointFile.Contents {
+        let file = OpenStore.checkpointDirectory(path) + "/" + CheckpointFile.name(manifest.checkpointLSN)
+        let handle = try PosixFile.open(file, flags: O_RDONLY)
+        let mapped = try MappedFile(handle)
+        let contents = try CheckpointFile.decode(mapped.bytes, file: file, store: manifest.store)
+        guard contents.lsn == manifest.checkpointLSN else {
+            throw LogError.corrupt(file: file, offset: 32, reason: "covers LSN \(contents.lsn), the manifest says \(manifest.checkpointLSN)")
+        }
+        do {
+            try bus.restore(contents)
+        } catch {
+            throw LogError.corrupt(file: file, offset: 0, reason: "checkpoint does not load: \(error)")
+        }
+        return contents
+    }
+}
+
+/// What a store's files hold: counts and sizes for `mmsb inspect`.
+public struct StoreSummary: Sendable {
+    public var store: StoreID
+    /// The LSN the live checkpoint covers (0: none).
+    public var checkpointLSN: LSN
+    /// The first LSN the log still holds.
+    public var firstLiveLSN: LSN
+    /// Records in the log.
+    public var records = 0
+    /// Deltas in those records.
+    public var deltas = 0
+    /// Payload bytes of those deltas.
+    public var payloadBytes = 0
+    /// Bytes of segments and checkpoints on disk.
+    public var bytesOnDisk = 0
+    public var lastLSN = LSN.zero
+    public var lastEpoch = Epoch.zero
+    public var lastTimestamp: UInt64 = 0
+    /// Deltas per page, in page order.
+    public var deltasPerPage: [(page: PageID, deltas: Int)] = []
+    /// Segment files and their sizes.
+    public var segments: [(name: String, bytes: Int)] = []
+    /// Checkpoint files and their sizes.
+    public var checkpoints: [(name: String, bytes: Int)] = []
+    /// Damage at the log's end, which the next writable open would cut.
+    public var tornTail: RecoveryReport.Damage?
+}
