@@ -177,6 +177,26 @@ private struct CorruptionFixture: Sendable {
         }
     }
 
+    /// Zeros where a record should start, with acknowledged records after them, in the last segment:
+    /// the log may end there (the records after are lost), but never silently: the open reports the
+    /// bytes it drops, or fails.
+    @Test(arguments: [1, 10, 20])
+    func zerosBeforeValidRecordsInTheLastSegmentAreReported(record: Int) throws {
+        let fixture = try Self.fixture()
+        let root = TemporaryDirectory()
+        var damaged = fixture.segment
+        let start = fixture.start(of: record)
+        for index in start..<(start + 5) { damaged[index] = 0 }
+        switch try fixture.open(root: root.path, segment: damaged) {
+        case .refused(let error):
+            #expect(error is LogError, "\(error)")
+        case .recovered(let digest, let report, _):
+            #expect(digest == fixture.expected[record])
+            let torn = report.tornTail ?? report.salvaged
+            #expect(torn?.offset == start, "records \(record + 1)…\(fixture.ends.count) were dropped without a report: \(report)")
+        }
+    }
+
     /// Every byte of both manifest slots flipped in turn: the other slot names the same store, so the
     /// store opens whole; never as another or an empty store.
     @Test func flippingAnyManifestSlotByteFallsBackToTheOtherSlot() throws {

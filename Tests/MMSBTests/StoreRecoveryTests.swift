@@ -613,6 +613,51 @@ private final class ConcurrentWriters: Sendable {
         try reopened.close()
     }
 
+    /// Zeros a record's first 8 bytes in the middle of the second segment of a rotated store: what a
+    /// zero-filled sector in a sealed segment looks like.
+    private static func zeroedRotatedStore(at path: String) throws -> (operations: [StoreOperation], segments: [String], zeroed: Int, recordsBefore: Int) {
+        let operations = try rotatedStore(at: path)
+        let segments = try StoreFixture.segments(path)
+        try #require(segments.count >= 3)
+        var bytes = try StoreFixture.read(segments[1])
+        let ends = StoreFixture.recordEnds(bytes)
+        try #require(ends.count > 4)
+        for index in ends[1]..<(ends[1] + 8) { bytes[index] = 0 }
+        try StoreFixture.write(bytes, to: segments[1])
+        let firstSegmentRecords = StoreFixture.recordEnds(try StoreFixture.read(segments[0])).count
+        return (operations, segments, ends[1], firstSegmentRecords + 2)
+    }
+
+    /// Zeros followed by records in a sealed segment are damage in that segment (reliability.md §3 D1:
+    /// "middle zeros in a sealed segment = .corrupt"), not the end of its data.
+    @Test func zerosInsideASealedSegmentAreCorruptThere() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.zeroedRotatedStore(at: directory.path)
+        let error = StoreFixture.openError(directory.path)
+        #expect(error is LogError, "\(String(describing: error))")
+        guard case .corrupt(let file, let offset, _) = error as? LogError else {
+            Issue.record("zeros at offset \(store.zeroed) of \(store.segments[1]) gave \(String(describing: error)), expected .corrupt there")
+            return
+        }
+        #expect(file == store.segments[1])
+        #expect(offset == store.zeroed)
+    }
+
+    /// Salvage keeps the valid prefix whatever the damage, zero fill in a sealed segment included.
+    @Test func salvageKeepsThePrefixBeforeZerosInASealedSegment() throws {
+        let directory = TemporaryDirectory()
+        let store = try Self.zeroedRotatedStore(at: directory.path)
+        let bus = try StateBus.open(at: directory.path, options: StoreFixture.options(segmentSize: 4_096, recovery: .salvage))
+        let report = try #require(bus.recoveryReport)
+        #expect(report.recordsReplayed == store.recordsBefore)
+        #expect(try StoreStateDigest(bus) == StoreFixture.expectedState(store.operations, prefix: store.recordsBefore))
+        let salvaged = try #require(report.salvaged)
+        #expect(salvaged.file == store.segments[1])
+        #expect(salvaged.offset == store.zeroed)
+        #expect(salvaged.filesDropped == Array(store.segments[2...]))
+        try bus.close()
+    }
+
     @Test(arguments: [false, true])
     func equalCallsGiveByteIdenticalFiles(checkpointOnClose: Bool) throws {
         let first = TemporaryDirectory()

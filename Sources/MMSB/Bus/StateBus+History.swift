@@ -16,26 +16,41 @@ extension StateBus {
     ///   ``LogError/targetBeyondLog(target:last:)`` for an LSN or epoch past the end of the log; the
     ///   errors of ``open(at:options:)`` for a missing, foreign or damaged store.
     public static func open(at directory: String, asOf target: ReplayTarget, configuration: Configuration = Configuration()) throws -> StateBus {
+        try rebuild(directory, target: target, fullReplay: false, configuration: configuration)
+    }
+
+    /// Rebuilds a read-only bus from a store's files: up to `target` (or the whole log), from the
+    /// checkpoint, or with `fullReplay` from the empty store by replaying the whole log (which needs the
+    /// history from LSN 1).
+    static func rebuild(
+        _ directory: String, target: ReplayTarget?, fullReplay: Bool, configuration: Configuration = Configuration()
+    ) throws -> StateBus {
         let path = try existingStore(directory)
         let manifest = try Manifest.read(directory: path)
         let bus = StateBus(configuration: configuration)
         var startLSN = manifest.firstLiveSegmentLSN
         var nextDeltaID: UInt64?
         let history = manifest.firstLiveSegmentLSN == 1
+        if fullReplay, !history {
+            throw LogError.historyUnavailable(target: "a full replay from LSN 1", earliest: LSN(manifest.firstLiveSegmentLSN))
+        }
         let useCheckpoint: Bool =
             switch target {
-            case .lsn(let lsn): manifest.checkpointLSN > 0 && (lsn.rawValue >= manifest.checkpointLSN || !history)
-            case .epoch, .timestamp: manifest.checkpointLSN > 0 && !history
+            case _ where fullReplay: false
+            case .lsn(let lsn)?: manifest.checkpointLSN > 0 && (lsn.rawValue >= manifest.checkpointLSN || !history)
+            case .epoch?, .timestamp?: manifest.checkpointLSN > 0 && !history
+            case nil: manifest.checkpointLSN > 0
             }
+        let targetText = target?.description ?? "the end of the log"
         if useCheckpoint {
             let contents = try loadCheckpoint(path: path, manifest: manifest, into: bus)
             startLSN = manifest.checkpointLSN + 1
             nextDeltaID = contents.nextDeltaID
             switch target {
-            case .lsn(let lsn) where lsn.rawValue < manifest.checkpointLSN:
-                throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
-            case .epoch(let cut) where contents.pages.contains(where: { $0.epoch > cut }):
-                throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
+            case .lsn(let lsn)? where lsn.rawValue < manifest.checkpointLSN:
+                throw LogError.historyUnavailable(target: targetText, earliest: LSN(manifest.checkpointLSN))
+            case .epoch(let cut)? where contents.pages.contains(where: { $0.epoch > cut }):
+                throw LogError.historyUnavailable(target: targetText, earliest: LSN(manifest.checkpointLSN))
             default: break
             }
         }
@@ -45,15 +60,15 @@ extension StateBus {
         let outcome = try walk.run(into: bus, firstLSN: manifest.firstLiveSegmentLSN, startLSN: startLSN, nextDeltaID: nextDeltaID)
         let last = outcome.nextLSN - 1
         switch target {
-        case .lsn(let lsn) where !outcome.stoppedEarly && lsn.rawValue > last:
-            throw LogError.targetBeyondLog(target: target.description, last: "the last record is LSN \(last)")
-        case .epoch(let cut) where !outcome.stoppedEarly:
+        case .lsn(let lsn)? where !outcome.stoppedEarly && lsn.rawValue > last:
+            throw LogError.targetBeyondLog(target: targetText, last: "the last record is LSN \(last)")
+        case .epoch(let cut)? where !outcome.stoppedEarly:
             let highest = bus.pages().map(\.epoch).max() ?? .zero
-            if cut > highest { throw LogError.targetBeyondLog(target: target.description, last: "the highest epoch is \(highest)") }
-        case .timestamp where useCheckpoint && outcome.stoppedEarly && outcome.report.recordsReplayed == 0:
+            if cut > highest { throw LogError.targetBeyondLog(target: targetText, last: "the highest epoch is \(highest)") }
+        case .timestamp? where useCheckpoint && outcome.stoppedEarly && outcome.report.recordsReplayed == 0:
             // The first change after the checkpoint is already later than the target: the state asked
             // for lies somewhere before the checkpoint, whose log is gone.
-            throw LogError.historyUnavailable(target: target.description, earliest: LSN(manifest.checkpointLSN))
+            throw LogError.historyUnavailable(target: targetText, earliest: LSN(manifest.checkpointLSN))
         default: break
         }
         bus.markReadOnly()
