@@ -1,16 +1,23 @@
 import ArgumentParser
+import Foundation
 import MMSB
 
-/// `mmsb demo`: the original quickstart, told in plain words.
+/// `mmsb demo`: the original quickstart, then the same page in a durable store, told in plain words.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the quickstart: create a page, write it, update it, read it back.",
+        abstract: "Run the quickstart, then keep the page in a durable store, reopen it and travel back in time.",
         discussion: """
-            Runs the original MMSB quickstart on a fresh in-memory bus and says what happens at each \
-            step: a page is created, the message is written in capitals as one delta, the page is \
+            First runs the original MMSB quickstart on a fresh in-memory bus and says what happens at \
+            each step: a page is created, the message is written in capitals as one delta, the page is \
             updated to the message as given (only the bytes that differ become a delta), updated again \
             with the same bytes (no delta at all), and read back.
+
+            Then it does the same in a durable store in a new temporary directory: it writes, closes \
+            the store (which takes a checkpoint), reopens it and says what recovery found, opens the \
+            store as it was before the last change and reads the old text there, and verifies that \
+            every way of rebuilding the store gives the same digest. The directory is removed at the \
+            end unless --keep is given.
             """
     )
 
@@ -20,9 +27,28 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "The text to store; it must fit in the page.")
     var message: String = Quickstart.defaultMessage
 
+    @Flag(name: .long, help: "Keep the demo store's directory and print its path, for `mmsb inspect` and `mmsb log`.")
+    var keep = false
+
     func run() throws {
         var output = StandardOutput()
         try Quickstart.run(pageSize: pageSize, message: message, printing: &output)
+        print("")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mmsb-demo-\(UUID().uuidString)", isDirectory: true).path
+        defer {
+            if keep {
+                print("Kept the store at \(directory); try `mmsb inspect \(directory)` or `mmsb log \(directory)`.")
+            } else if FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.removeItem(atPath: directory)
+                    print("Removed the demo store \(directory).")
+                } catch {
+                    print("Could not remove the demo store \(directory): \(error.localizedDescription).")
+                }
+            }
+        }
+        try StoreStory.run(pageSize: pageSize, message: message, in: directory, printing: &output)
     }
 }
 

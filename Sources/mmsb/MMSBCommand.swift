@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MMSB
 
 /// The `mmsb` command-line tool.
@@ -8,12 +9,36 @@ struct MMSBCommand: ParsableCommand {
         commandName: "mmsb",
         abstract: "MMSB: a deterministic, delta-driven paged state store.",
         discussion: """
-            Pages of bytes change only through deltas. Start with `mmsb demo` to watch a page being \
-            created, written, updated and read back.
+            Pages of bytes change only through deltas, and a store writes every change ahead to a \
+            checksummed log. Start with `mmsb demo` to watch a page being created, written, updated, \
+            stored, reopened and read as it was in the past; then look at a store with `mmsb inspect`, \
+            `mmsb log` and `mmsb verify`.
             """,
         version: MMSBVersion.current,
-        subcommands: [DemoCommand.self, CrashWriterCommand.self]
+        subcommands: [
+            DemoCommand.self, InspectCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self,
+            VerifyCommand.self, ImportCommand.self, CrashWriterCommand.self,
+        ]
     )
+
+    /// Parses and runs the command like ArgumentParser's own `main()`, except that a failure is told in
+    /// one line, `Error: <message>`, on standard error (ArgumentParser adds usage lines to bad flags).
+    /// Help and `--version` print as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let text = message(for: error)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            if !text.isEmpty {
+                FileHandle.standardError.write(Data(("Error: " + text + "\n").utf8))
+            }
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
 }
 
 /// The tool's version, printed by `mmsb --version`.

@@ -687,7 +687,8 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         #expect(Self.decodeFrame([]) == .end)
         // Zero crc and zero length: zero fill, the end of data.
         #expect(Self.decodeFrame(Array(repeating: 0, count: 100)) == .end)
-        #expect(Self.decodeFrame([0, 0, 0, 0, 0, 1, 2, 3, 4]) == .end)
+        // Zeros with data after them are not zero fill: damage at that offset, never a silent end.
+        #expect(Self.decodeFrame([0, 0, 0, 0, 0, 1, 2, 3, 4]).invalidOffset == Self.at)
     }
 
     /// A record cut short by fewer bytes than its length varint takes: the length still fits the bytes

@@ -305,6 +305,26 @@ private func littleEndianBytes<Word: FixedWidthInteger>(_ words: [Word]) -> [UIn
         }
     }
 
+    /// Fed one byte at a time with a digest after every byte, so that every number of buffered bytes
+    /// (1…256) meets the final stripe, with and without a seed.
+    @Test func digestAfterEveryByteEqualsOneShotOfPrefix() {
+        var random = SplitMix64(seed: 0xB1_7E)
+        let bytes = randomBytes(&random, 1400)
+        for seed: UInt64 in [0, 0x9E37_79B9_7F4A_7C15] {
+            var hasher = XXH3Hasher(seed: seed)
+            var mismatches: [Int] = []
+            bytes.withUnsafeBytes { raw in
+                for length in 1...raw.count {
+                    hasher.update(UnsafeRawBufferPointer(rebasing: raw[(length - 1)..<length]))
+                    if hasher.finalize() != XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[..<length]), seed: seed) {
+                        mismatches.append(length)
+                    }
+                }
+            }
+            #expect(mismatches.isEmpty, "prefix lengths \(mismatches.prefix(10)) with seed \(seed)")
+        }
+    }
+
     /// A seeded hash of a long input derives its secret from the seed: it differs from the unseeded
     /// one and from other seeds, and a hasher copied mid-stream continues independently.
     @Test func hasherIsAValue() {

@@ -42,6 +42,24 @@ private struct Transcript: TextOutputStream {
         }
     }
 
+    @Test func storeStoryWritesReopensAndTravelsBack() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mmsb-story-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var transcript = Transcript()
+        try StoreStory.run(pageSize: 16, message: "mmsb-delta-proof", in: directory, printing: &transcript)
+        let lines = transcript.text.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Wrote \"MMSB-DELTA-PROOF\" as delta 1: log record 2, epoch 1."))
+        #expect(lines.contains("Closed the store without a checkpoint, so its state now lives only in the log (records 1 to 3)."))
+        #expect(lines.contains(
+            "Reopened it: recovery found no checkpoint, replayed 3 log records from 1 segment up to record 3, and found no torn tail to cut."))
+        #expect(lines.contains("After reopening, page 1 reads \"mmsb-delta-proof\" at epoch 2."))
+        #expect(lines.contains(
+            "Travelled back to log record 2: there page 1 reads \"MMSB-DELTA-PROOF\" at epoch 1; the live store is unchanged."))
+        #expect(lines.contains { $0.hasPrefix("Verified the store: the live state, the state read back from its files, and a full replay") })
+        #expect(lines.last == "Took a checkpoint covering record 3, so the next open replays nothing; the log is kept for time travel.")
+        #expect(try StateBus.verify(storeAt: directory).isConsistent)
+    }
+
     @Test func optionsParse() throws {
         let command = try #require(try MMSBCommand.parseAsRoot(["demo", "--page-size", "64", "--message", "abc"]) as? DemoCommand)
         #expect(command.pageSize == 64)
@@ -51,44 +69,36 @@ private struct Transcript: TextOutputStream {
 
 /// Runs the built `mmsb` binary as a user would.
 @Suite struct CommandLineProcessTests {
-    private struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    private func mmsb(_ arguments: [String]) throws -> Result {
-        // The test bundle sits in the build folder, next to the `mmsb` executable this target depends on.
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
-        let candidates = [bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("mmsb") }
-        let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            output: String(decoding: outData, as: UTF8.self),
-            error: String(decoding: errData, as: UTF8.self))
-    }
-
     @Test func demoSucceeds() throws {
-        let result = try mmsb(["demo"])
+        let result = try runMMSB(["demo"])
         #expect(result.status == 0)
         #expect(result.output.contains("Read page 1 back: \"mmsb-delta-proof\""))
         #expect(result.error.isEmpty)
     }
 
+    @Test func demoRemovesItsStoreUnlessKept() throws {
+        let result = try runMMSB(["demo"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Travelled back to log record 2: there page 1 reads \"MMSB-DELTA-PROOF\""))
+        let removed = try #require(result.lines.last)
+        #expect(removed.hasPrefix("Removed the demo store /"))
+        let path = String(removed.dropFirst("Removed the demo store ".count).dropLast())
+        #expect(!FileManager.default.fileExists(atPath: path))
+
+        let kept = try runMMSB(["demo", "--keep", "--message", "kept"])
+        #expect(kept.status == 0)
+        let last = try #require(kept.lines.last)
+        #expect(last.hasPrefix("Kept the store at /"))
+        let store = String(last.dropFirst("Kept the store at ".count).prefix { $0 != ";" })
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        #expect(FileManager.default.fileExists(atPath: store))
+        let verify = try runMMSB(["verify", store])
+        #expect(verify.status == 0)
+        #expect(verify.output.contains("consistent: "))
+    }
+
     @Test func versionPrints() throws {
-        let result = try mmsb(["--version"])
+        let result = try runMMSB(["--version"])
         #expect(result.status == 0)
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == MMSBVersion.current)
     }
@@ -99,7 +109,7 @@ private struct Transcript: TextOutputStream {
         (["demo", "--page-size", "2000000000"], "invalid page size 2000000000"),
     ])
     func badInputExitsNonZeroWithTheMessage(arguments: [String], message: String) throws {
-        let result = try mmsb(arguments)
+        let result = try runMMSB(arguments)
         #expect(result.status != 0)
         #expect(result.error.contains("Error: \(message)"))
         #expect(!result.error.contains("Stack dump"))
@@ -109,11 +119,11 @@ private struct Transcript: TextOutputStream {
 
     @Test func helpReadsWellOnEveryCommand() throws {
         for arguments in [["--help"], ["demo", "--help"], ["help", "demo"]] {
-            let result = try mmsb(arguments)
+            let result = try runMMSB(arguments)
             #expect(result.status == 0)
             #expect(result.output.contains("USAGE: mmsb"))
         }
-        let demoHelp = try mmsb(["demo", "--help"]).output
+        let demoHelp = try runMMSB(["demo", "--help"]).output
         #expect(demoHelp.contains("--page-size"))
         #expect(demoHelp.contains("--message"))
     }

@@ -32,7 +32,8 @@ func median(_ values: [Double]) -> Double {
 }
 
 func openStore(_ path: String, _ durability: Durability) throws -> StateBus {
-    try StateBus.open(at: path, options: StoreOptions(durability: durability))
+    // No checkpoints: these workloads measure logging and replay of the log.
+    try StateBus.open(at: path, options: StoreOptions(durability: durability, checkpointEveryLogBytes: nil, checkpointOnClose: false))
 }
 
 func makePages(_ bus: StateBus, size: Int = 64) throws -> [PageID] {
@@ -150,6 +151,49 @@ func replay(batches: Int, pageSize: Int, writeSize: Int) throws -> (deltasPerSec
     return (deltas / elapsed, Double(logBytes) / elapsed)
 }
 
+/// Seconds for `dd` to write 1 GiB with a final fdatasync, and to read it back, in the temporary directory.
+func ddBaseline() throws -> (write: Double, read: Double) {
+    let path = freshDirectory() + ".dd"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    func run(_ arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/dd")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        return try seconds {
+            try process.run()
+            process.waitUntilExit()
+        }
+    }
+    let write = try run(["if=/dev/zero", "of=\(path)", "bs=1M", "count=1024", "conv=fdatasync"])
+    // O_DIRECT: the disk's read bandwidth, not the page cache's.
+    let read = try run(["if=\(path)", "of=/dev/null", "bs=1M", "iflag=direct"])
+    return (write, read)
+}
+
+/// Seconds to checkpoint 1 GiB of pages (262,144 pages of 4 KiB, every byte written), and to reopen
+/// the store from that checkpoint.
+func checkpointGiB() throws -> (checkpoint: Double, reopen: Double) {
+    let path = freshDirectory()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let bus = try StateBus.open(at: path, options: StoreOptions(durability: .none, checkpointEveryLogBytes: nil, checkpointOnClose: false))
+    var batch = WriteBatch(capacity: 64, payloadCapacity: 64 * 4_096)
+    let fill = (0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    for _ in 0..<(262_144 / 64) {
+        batch.removeAll()
+        for _ in 0..<64 { batch.write(page: try bus.createPage(size: 4_096), offset: 0, bytes: fill) }
+        try bus.apply(batch)
+    }
+    let checkpoint = try seconds { try bus.checkpoint() }
+    try bus.close()
+    var reopened: StateBus?
+    let reopen = try seconds { reopened = try StateBus.open(at: path, options: StoreOptions(durability: .none, checkpointOnClose: false)) }
+    precondition(reopened?.pageCount == 262_144)
+    try reopened?.close()
+    return (checkpoint, reopen)
+}
+
 func report(_ name: String, _ unit: String, _ samples: [Double], scale: Double = 1e6) {
     let text = String(format: "%-52@ median %10.2f %@  (min %.2f, max %.2f)",
                       name as NSString, median(samples) / scale, unit as NSString,
@@ -186,6 +230,21 @@ do {
     report("replay, 16 B deltas (1,024,000 deltas)", "M deltas/s", small)
     report("replay, 4 KiB deltas (49,152 deltas, ~200 MB log)", "GB/s of log", largeBytes, scale: 1e9)
     report("replay, 4 KiB deltas", "M deltas/s", large)
+    var ddWrite: [Double] = [], ddRead: [Double] = [], checkpointWrite: [Double] = [], checkpointRead: [Double] = []
+    for _ in 0..<max(1, runs / 2) {
+        let dd = try ddBaseline()
+        ddWrite.append(Double(1 << 30) / dd.write)
+        ddRead.append(Double(1 << 30) / dd.read)
+        let checkpoint = try checkpointGiB()
+        checkpointWrite.append(Double(1 << 30) / checkpoint.checkpoint)
+        checkpointRead.append(Double(1 << 30) / checkpoint.reopen)
+    }
+    report("dd write 1 GiB + fdatasync", "GB/s", ddWrite, scale: 1e9)
+    report("checkpoint of 1 GiB of pages (fsync, rename)", "GB/s", checkpointWrite, scale: 1e9)
+    report("dd read of that 1 GiB (O_DIRECT, from the disk)", "GB/s", ddRead, scale: 1e9)
+    report("reopen from the 1 GiB checkpoint (CRC + copy)", "GB/s", checkpointRead, scale: 1e9)
+    print(String(format: "%-52@ median %10.2f   (checkpoint / dd write), %.2f (reopen / dd read)", "ratios" as NSString,
+                 median(checkpointWrite) / median(ddWrite), median(checkpointRead) / median(ddRead)))
 } catch {
     print("StoreProbe failed: \(error)")
 }

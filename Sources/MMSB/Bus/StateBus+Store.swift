@@ -24,12 +24,15 @@ extension StateBus {
         } else if !kind.isDirectory {
             throw LogError.notAStore(path: path)
         }
+        // Refuse a directory that is not a store before leaving a LOCK file in it.
+        let hasManifest = FileSystem.kind(of: path + "/" + Manifest.fileName).exists
+        if !hasManifest, try !isEmptyOrUnfinishedStore(path, removingLeftovers: false) { throw LogError.notAStore(path: path) }
         let lock = try PosixFile.open(path + "/" + OpenStore.lockName, flags: O_CREAT | O_RDWR)
         try lock.lockExclusively()
 
         var created = false
         if !FileSystem.kind(of: path + "/" + Manifest.fileName).exists {
-            guard try isEmptyOrUnfinishedStore(path) else { throw LogError.notAStore(path: path) }
+            guard try isEmptyOrUnfinishedStore(path, removingLeftovers: true) else { throw LogError.notAStore(path: path) }
             try FileSystem.makeDirectory(OpenStore.logDirectory(path))
             try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
             let manifest = Manifest(store: options.storeID ?? .random(), generation: 1, firstLiveSegmentLSN: 1, checkpointLSN: 0)
@@ -70,13 +73,13 @@ extension StateBus {
 
     /// Whether `path` holds nothing, or only what a creation interrupted before its manifest was in place
     /// leaves: the lock, empty `log/` and `ckpt/` directories, a `MANIFEST.tmp` (removed here).
-    private static func isEmptyOrUnfinishedStore(_ path: String) throws(LogError) -> Bool {
+    private static func isEmptyOrUnfinishedStore(_ path: String, removingLeftovers: Bool) throws(LogError) -> Bool {
         for entry in try FileSystem.list(path) {
             switch entry {
             case OpenStore.lockName:
                 continue
             case Manifest.fileName + ".tmp":
-                try FileSystem.remove(path + "/" + entry)
+                if removingLeftovers { try FileSystem.remove(path + "/" + entry) }
             case "log", "ckpt":
                 guard try FileSystem.list(path + "/" + entry).isEmpty else { return false }
             default:

@@ -302,9 +302,9 @@
                 outcome.mismatch = mismatch
                 return outcome
             }
-            // Wrapping, unlike recovery's `expectedLSN += 1`: a segment at base LSN 2⁶⁴ − 1 is the
-            // recovery loop's problem, not the parsers' (see the README).
-            expectedLSN &+= 1
+            // Recovery's `expectedLSN += 1` would trap here; the LSN space is used up, so stop (see the README).
+            guard expectedLSN < UInt64.max else { return outcome }
+            expectedLSN += 1
             previousTimestamp = record.timestamp
             offset = next
         }

@@ -85,7 +85,11 @@ enum RecordFrame {
             let tail = UnsafeRawBufferPointer(rebasing: segment[offset...])
             return tail.allSatisfy({ $0 == 0 }) ? .end : .invalid(offset: offset, reason: "a partial record of \(remaining) bytes")
         }
-        if segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0, segment[offset + 4] == 0 { return .end }
+        if segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0, segment[offset + 4] == 0 {
+            // Zero fill ends the data only if nothing but zeros follows; zeros before records are damage.
+            let rest = UnsafeRawBufferPointer(rebasing: segment[offset...])
+            return rest.allSatisfy({ $0 == 0 }) ? .end : .invalid(offset: offset, reason: "zero bytes where a record should start, with data after them")
+        }
         var reader = ByteReader(segment, from: offset + 4)
         do {
             let lengthOffset = reader.position

@@ -56,14 +56,15 @@ struct SegmentHeader: Equatable {
         guard bytes.prefix(8).elementsEqual(magic) else { throw .badMagic(file: file, offset: 0) }
         var reader = ByteReader(bytes, from: 8, to: size)
         do {
-            let major = try reader.fixed(UInt16.self, "major")
-            let minor = try reader.fixed(UInt16.self, "minor")
-            guard major <= StoreFormat.major else { throw LogError.unsupportedVersion(file: file, major: major, minor: minor) }
-            let headerSize = try reader.fixed(UInt32.self, "header size")
+            // The CRC first: a flipped version byte is damage, not a newer format.
             let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<60]))
             guard crc == bytes.loadUnaligned(fromByteOffset: 60, as: UInt32.self).littleEndian else {
                 throw LogError.corrupt(file: file, offset: 60, reason: "segment header checksum mismatch")
             }
+            let major = try reader.fixed(UInt16.self, "major")
+            let minor = try reader.fixed(UInt16.self, "minor")
+            guard major <= StoreFormat.major else { throw LogError.unsupportedVersion(file: file, major: major, minor: minor) }
+            let headerSize = try reader.fixed(UInt32.self, "header size")
             guard headerSize == size else {
                 throw LogError.corrupt(file: file, offset: 12, reason: "segment header size \(headerSize), expected \(size)")
             }

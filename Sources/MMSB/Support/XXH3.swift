@@ -382,8 +382,8 @@ extension XXH3 {
 
 /// An XXH3-64 hasher that takes its input in pieces.
 ///
-/// Feeding bytes in any split gives the same value as ``XXH3/hash64(_:seed:)-(UnsafeRawBufferPointer,_)``
-/// over their concatenation, so a sequence of pages can be digested in order without copying them
+/// Feeding bytes in any split gives the same value as one ``XXH3`` `hash64(_:seed:)` call over their
+/// concatenation, so a sequence of pages can be digested in order without copying them
 /// into one buffer:
 ///
 /// ```swift

@@ -1,0 +1,51 @@
+import ArgumentParser
+import MMSB
+
+/// `mmsb checkpoint <store>`: opens a store, takes a checkpoint and closes it.
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Take a checkpoint of a store now, so that opening it replays nothing.",
+        discussion: """
+            Opens the store for writing (running recovery, which cuts a torn tail if there is one), \
+            writes a checkpoint of every page covering the last LSN in the log, and closes it. The \
+            older checkpoint and, unless --keep-history is given, the log segments the new checkpoint \
+            covers are deleted. Prints what recovery found, the LSN the checkpoint covers and the \
+            files removed. Fails if another process has the store open for writing.
+            """
+    )
+
+    @Argument(help: "The store's directory.")
+    var store: String
+
+    @Flag(name: .long, help: "Keep the log segments the checkpoint covers, for time travel before it.")
+    var keepHistory = false
+
+    func run() throws {
+        try StoreDirectory.requireExisting(store)
+        let before = try StateBus.summary(ofStoreAt: store)
+        let options = StoreOptions(
+            createIfMissing: false, bus: .init(deviceMemory: .emulateInHostMemory), checkpointOnClose: false,
+            keepHistory: keepHistory)
+        let bus = try StateBus.open(at: store, options: options)
+        let covered: LSN?
+        do {
+            covered = try bus.checkpoint()
+            try bus.close()
+        } catch {
+            try? bus.close()
+            throw error
+        }
+        let after = try StateBus.summary(ofStoreAt: store)
+        let removed =
+            before.segments.map { "log/" + $0.name }.filter { name in !after.segments.contains { "log/" + $0.name == name } }
+            + before.checkpoints.map { "ckpt/" + $0.name }.filter { name in !after.checkpoints.contains { "ckpt/" + $0.name == name } }
+        if let report = bus.recoveryReport { print("Opened \(StoreDirectory.normalized(store)): recovery \(report.summaryText).") }
+        print("Checkpoint covers LSN \(covered ?? after.checkpointLSN).")
+        if removed.isEmpty {
+            print("Removed no files.")
+        } else {
+            print("Removed \(counted(removed.count, "file")): \(removed.joined(separator: ", ")).")
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import MMSB
+
+/// `mmsb log <store>`: the store's log records, one per line.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List the records of a store's log, one per line, with filters.",
+        discussion: """
+            Each line is one record: its LSN, time (UTC, from the record's nanosecond timestamp), type \
+            (page-created, page-deleted, metadata-changed or deltas), the page or pages it touches, and \
+            for deltas the delta ids, epochs, payload bytes and sources, as key=value pairs:
+
+              lsn=3 time=2025-01-02T03:04:05.000000000Z type=deltas page=1 delta=2 epoch=2 bytes=14 source=user
+
+            Filters combine (a record must pass all of them). The log holds the records after the \
+            checkpoint only, unless the store keeps its history. With --json each line is one JSON \
+            object with sorted keys, listing every delta of the record. Read-only: the store is not \
+            locked or changed.
+            """
+    )
+
+    @Argument(help: "The store's directory.")
+    var store: String
+
+    @Option(name: .long, help: "Start at this LSN (an error if it lies beyond the log).")
+    var fromLSN: UInt64?
+
+    @Option(name: .long, help: "Stop after this LSN.")
+    var toLSN: UInt64?
+
+    @Option(name: .long, help: "Only records that touch this page id.")
+    var page: UInt64?
+
+    @Option(name: .long, help: "Only deltas records with a delta from this source (user, compute, replay, disk, … or a custom label).")
+    var source: String?
+
+    @Option(name: .long, help: "Only records stamped at or after this time (nanoseconds since the UNIX epoch).")
+    var since: UInt64?
+
+    @Option(name: .long, help: "Only records stamped at or before this time (nanoseconds since the UNIX epoch).")
+    var until: UInt64?
+
+    @Option(name: .long, help: "Print at most this many records.")
+    var limit: Int?
+
+    @Flag(name: .long, help: "Print one JSON object per line instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let fromLSN, let toLSN, fromLSN > toLSN {
+            throw ValidationError("--from-lsn \(fromLSN) is after --to-lsn \(toLSN)")
+        }
+        if let since, let until, since > until {
+            throw ValidationError("--since \(since) is after --until \(until)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+        if page == 0 { throw ValidationError("--page must be a page id of 1 or more, not 0") }
+        if let source, source.isEmpty { throw ValidationError("--source must not be empty") }
+    }
+
+    func run() throws {
+        try StoreDirectory.requireExisting(store)
+        var printed = 0
+        var seen = 0
+        try StateBus.forEachRecord(inStoreAt: store, from: LSN(fromLSN ?? 1)) { record in
+            if let toLSN, record.lsn.rawValue > toLSN { return false }
+            seen += 1
+            guard matches(record) else { return true }
+            print(json ? Self.json(record).compact : Self.text(record))
+            printed += 1
+            return limit.map { printed < $0 } ?? true
+        }
+        if seen == 0, let fromLSN, fromLSN > 1 {
+            let summary = try StateBus.summary(ofStoreAt: store)
+            let last = max(summary.lastLSN, summary.checkpointLSN)
+            if fromLSN > last.rawValue {
+                throw LogError.targetBeyondLog(target: "--from-lsn \(fromLSN)", last: "the last record is LSN \(last)")
+            }
+        }
+    }
+
+    private func matches(_ record: LogRecord) -> Bool {
+        if let since, record.timestamp < since { return false }
+        if let until, record.timestamp > until { return false }
+        if let page, !Self.pages(of: record).contains(PageID(page)) { return false }
+        if let source {
+            guard case .deltas(let deltas) = record.body, deltas.contains(where: { $0.source.label == source }) else { return false }
+        }
+        return true
+    }
+
+    /// The pages a record touches, in first-seen order.
+    static func pages(of record: LogRecord) -> [PageID] {
+        switch record.body {
+        case .pageCreated(let page, _, _, _), .pageDeleted(let page), .metadataChanged(let page, _):
+            return [page]
+        case .deltas(let deltas):
+            var seen = Set<PageID>()
+            return deltas.map(\.page).filter { seen.insert($0).inserted }
+        }
+    }
+
+    static func typeName(_ body: LogRecord.Body) -> String {
+        switch body {
+        case .pageCreated: "page-created"
+        case .pageDeleted: "page-deleted"
+        case .deltas: "deltas"
+        case .metadataChanged: "metadata-changed"
+        }
+    }
+
+    /// The record as `key=value` pairs on one line.
+    static func text(_ record: LogRecord) -> String {
+        var fields = [
+            "lsn=\(record.lsn)", "time=\(TimeText.iso8601(record.timestamp))", "type=\(typeName(record.body))",
+            "page=" + pages(of: record).map(\.description).joined(separator: ","),
+        ]
+        switch record.body {
+        case .pageCreated(_, let size, let location, let metadata):
+            fields += ["size=\(size)", "location=\(location)"]
+            if !metadata.isEmpty { fields.append("metadata=" + metadata.keys.joined(separator: ",")) }
+        case .pageDeleted:
+            break
+        case .metadataChanged(_, let metadata):
+            fields.append("metadata=" + metadata.keys.joined(separator: ","))
+        case .deltas(let deltas):
+            let ids = deltas.map(\.id)
+            let epochs = deltas.map(\.epoch)
+            var sources: [String] = []
+            for delta in deltas where !sources.contains(delta.source.label) { sources.append(delta.source.label) }
+            fields.append("delta=" + range(ids.min(), ids.max()))
+            fields.append("epoch=" + range(epochs.min(), epochs.max()))
+            fields.append("bytes=\(deltas.reduce(0) { $0 + $1.byteCount })")
+            fields.append("source=" + sources.joined(separator: ","))
+        }
+        return fields.joined(separator: " ")
+    }
+
+    private static func range<T: CustomStringConvertible & Equatable>(_ low: T?, _ high: T?) -> String {
+        guard let low, let high else { return "" }
+        return low == high ? low.description : "\(low)-\(high)"
+    }
+
+    /// The record as a JSON object.
+    static func json(_ record: LogRecord) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "lsn": .uint(record.lsn.rawValue),
+            "timestamp": .uint(record.timestamp),
+            "time": .string(TimeText.iso8601(record.timestamp)),
+            "type": .string(typeName(record.body)),
+            "pages": .array(pages(of: record).map { .uint($0.rawValue) }),
+        ]
+        switch record.body {
+        case .pageCreated(_, let size, let location, let metadata):
+            object["size"] = .int(size)
+            object["location"] = .string(location.description)
+            object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
+        case .pageDeleted:
+            break
+        case .metadataChanged(_, let metadata):
+            object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
+        case .deltas(let deltas):
+            object["bytes"] = .int(deltas.reduce(0) { $0 + $1.byteCount })
+            object["deltas"] = .array(
+                deltas.map { delta in
+                    .object([
+                        "id": .uint(delta.id.rawValue), "page": .uint(delta.page.rawValue), "epoch": .uint(delta.epoch.rawValue),
+                        "bytes": .int(delta.byteCount), "runs": .int(delta.runs.count), "source": .string(delta.source.label),
+                        "intent": delta.intent.map { .string($0) } ?? .null,
+                    ])
+                })
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import MMSB
+
+/// An error of the command-line tool itself, told in one sentence.
+struct CommandLineError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// Checks on the store directory a command names, made before the library opens it so that the
+/// messages speak to a command-line user.
+enum StoreDirectory {
+    /// The path without a trailing slash (but `/` stays `/`).
+    static func normalized(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// Throws unless `path` is an existing directory; whether it holds a store is left to the library,
+    /// which says ``LogError/notAStore(path:)`` when it does not.
+    static func requireExisting(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandLineError("no store at \(path): the directory does not exist")
+        }
+        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path)) }
+    }
+
+    /// Whether `path` does not exist or is an empty directory.
+    ///
+    /// - Throws: when `path` is a file, or a directory that cannot be listed.
+    static func isAbsentOrEmpty(_ path: String) throws -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }
+        guard isDirectory.boolValue else { return false }
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: path).isEmpty
+        } catch {
+            throw CommandLineError("cannot list \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Timestamps as text.
+enum TimeText {
+    /// `nanoseconds` since the UNIX epoch as an ISO 8601 UTC time with nine fractional digits,
+    /// e.g. `2025-01-02T03:04:05.000000006Z`. Exact: no floating point is involved.
+    static func iso8601(_ nanoseconds: UInt64) -> String {
+        let seconds = nanoseconds / 1_000_000_000
+        let fraction = nanoseconds % 1_000_000_000
+        let days = Int64(seconds / 86_400)
+        let secondOfDay = seconds % 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        return pad(Int64(year), 4) + "-" + pad(Int64(month), 2) + "-" + pad(Int64(day), 2) + "T"
+            + pad(Int64(secondOfDay / 3_600), 2) + ":" + pad(Int64(secondOfDay / 60 % 60), 2) + ":"
+            + pad(Int64(secondOfDay % 60), 2) + "." + pad(Int64(fraction), 9) + "Z"
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// A JSON value built by hand, so that output is deterministic: object keys are written sorted.
+enum JSONValue {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case uint(UInt64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The value on one line, with no spaces.
+    var compact: String {
+        var text = ""
+        write(to: &text, indent: nil, level: 0)
+        return text
+    }
+
+    /// The value over several lines, indented by two spaces per level.
+    var pretty: String {
+        var text = ""
+        write(to: &text, indent: "  ", level: 0)
+        return text
+    }
+
+    private func write(to text: inout String, indent: String?, level: Int) {
+        switch self {
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .int(let value): text += String(value)
+        case .uint(let value): text += String(value)
+        case .string(let value): Self.quote(value, into: &text)
+        case .array(let values):
+            guard !values.isEmpty else {
+                text += "[]"
+                return
+            }
+            text += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += "," }
+                Self.newline(&text, indent: indent, level: level + 1)
+                value.write(to: &text, indent: indent, level: level + 1)
+            }
+            Self.newline(&text, indent: indent, level: level)
+            text += "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                text += "{}"
+                return
+            }
+            text += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { text += "," }
+                Self.newline(&text, indent: indent, level: level + 1)
+                Self.quote(key, into: &text)
+                text += indent == nil ? ":" : ": "
+                members[key]?.write(to: &text, indent: indent, level: level + 1)
+            }
+            Self.newline(&text, indent: indent, level: level)
+            text += "}"
+        }
+    }
+
+    private static func newline(_ text: inout String, indent: String?, level: Int) {
+        guard let indent else { return }
+        text += "\n" + String(repeating: indent, count: level)
+    }
+
+    private static func quote(_ string: String, into text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let digits = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}
+
+extension RecoveryReport {
+    /// What recovery did, as a sentence fragment: "loaded the checkpoint covering LSN 3 and replayed 2
+    /// log records after it; no torn tail".
+    var summaryText: String {
+        var text =
+            checkpointLSN == .zero
+            ? "found no checkpoint and replayed \(counted(recordsReplayed, "log record"))"
+            : "loaded the checkpoint covering LSN \(checkpointLSN) and replayed \(counted(recordsReplayed, "log record")) after it"
+        text += tornTail.map { "; cut a torn tail: \($0)" } ?? "; no torn tail"
+        if let salvaged { text += "; salvaged: \(salvaged)" }
+        return text
+    }
+}
+
+extension RecoveryReport.Damage {
+    /// The damage as a JSON object.
+    var json: JSONValue {
+        .object([
+            "file": .string(file), "offset": .int(offset), "bytesDropped": .int(bytesDropped),
+            "filesDropped": .array(filesDropped.map { .string($0) }), "reason": .string(reason),
+        ])
+    }
+}
+
+/// Counts with their noun: `1 page`, `2 pages`.
+func counted(_ count: some BinaryInteger, _ singular: String, _ plural: String? = nil) -> String {
+    "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+}

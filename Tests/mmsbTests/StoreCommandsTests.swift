@@ -1,0 +1,679 @@
+import Foundation
+import MMSB
+import Testing
+@testable import mmsb
+
+/// A directory under the system's temporary directory, removed when the value goes away.
+private final class ScratchDirectory {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("mmsb-cli-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A path inside the directory.
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// A store with a known history of 10 records at fixed times:
+///
+/// | LSN | change |
+/// |---|---|
+/// | 1 | create page 1 (32 bytes, metadata name=first) |
+/// | 2 | create page 2 (16 bytes) |
+/// | 3 | delta 1: "hello" into page 1 (user), epoch 1 |
+/// | 4 | delta 2: 4 bytes into page 2 (compute), epoch 1 |
+/// | 5 | deltas 3–4: a batch into pages 1 and 2 (importer), epoch 2 |
+/// | 6 | delta 5: "HELLO" into page 1 (user), epoch 3 |
+/// | 7 | create page 3 |
+/// | 8 | delete page 3 |
+/// | 9 | delta 6: page 2 (compute), epoch 3 |
+/// | 10 | delta 7: page 2 (compute), epoch 4 |
+private enum Fixture {
+    static let records: UInt64 = 10
+
+    /// The timestamp of record `lsn`: 1,000 ns apart from 2023-11-14T22:13:20Z on.
+    static func time(_ lsn: UInt64) -> UInt64 { 1_700_000_000_000_000_000 + lsn * 1_000 }
+
+    static func make(at path: String, id: StoreID = StoreID(high: 0x1234, low: 0x5678), keepHistory: Bool = true) throws {
+        let clock = ManualWallClock()
+        let options = StoreOptions(
+            durability: .none, storeID: id, bus: .init(clock: clock), checkpointOnClose: false, keepHistory: keepHistory)
+        let bus = try StateBus.open(at: path, options: options)
+        var lsn: UInt64 = 0
+        func tick() {
+            lsn += 1
+            clock.set(nanoseconds: time(lsn))
+        }
+        tick()
+        let one = try bus.createPage(size: 32, metadata: ["name": Array("first".utf8)])
+        tick()
+        let two = try bus.createPage(size: 16)
+        tick()
+        try bus.write(page: one, offset: 0, bytes: Array("hello".utf8))
+        tick()
+        try bus.write(page: two, offset: 4, bytes: [1, 2, 3, 4], source: .compute)
+        tick()
+        try bus.apply([
+            try Delta(page: one, epoch: 2, offset: 8, bytes: Array("batch".utf8), source: .custom("importer")),
+            try Delta(page: two, epoch: 2, offset: 0, bytes: [9], source: .custom("importer")),
+        ])
+        tick()
+        try bus.write(page: one, offset: 0, bytes: Array("HELLO".utf8))
+        tick()
+        let three = try bus.createPage(size: 8)
+        tick()
+        try bus.deletePage(three)
+        tick()
+        try bus.write(page: two, offset: 15, bytes: [7], source: .compute)
+        tick()
+        try bus.write(page: two, offset: 14, bytes: [6], source: .compute)
+        try bus.close()
+    }
+
+    /// Every file under `path` with its bytes, to show that a command changed nothing.
+    static func contents(of path: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = try #require(FileManager.default.enumerator(atPath: path))
+        while let name = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[name] = FileManager.default.contents(atPath: path + "/" + name) ?? Data()
+            }
+        }
+        return files
+    }
+
+    static let firstSegment = "log/00000000000000000001.seg"
+}
+
+/// Checks that a run failed cleanly: non-zero status and exactly one `Error:` line on standard error.
+private func expectCleanFailure(_ run: MMSBRun, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(run.status != 0, "stdout: \(run.output)", sourceLocation: sourceLocation)
+    let lines = run.error.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(run.error)", sourceLocation: sourceLocation)
+    #expect(lines.first?.hasPrefix("Error: ") == true, "stderr: \(run.error)", sourceLocation: sourceLocation)
+    #expect(run.error.contains(text), "stderr: \(run.error)", sourceLocation: sourceLocation)
+    #expect(!run.error.contains("Fatal error"), sourceLocation: sourceLocation)
+    #expect(!run.error.contains("Stack dump"), sourceLocation: sourceLocation)
+}
+
+/// Parses one JSON object.
+private func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite struct StoreCommandsTests {
+    // MARK: inspect
+
+    @Test func inspectSummarisesTheStoreAndChangesNothing() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        // A torn tail: a record header cut short at the end of the last segment.
+        let segment = try #require(FileHandle(forWritingAtPath: store + "/" + Fixture.firstSegment))
+        try segment.seekToEnd()
+        try segment.write(contentsOf: Data([0x20, 0, 0, 0, 0xAB]))
+        try segment.close()
+        let before = try Fixture.contents(of: store)
+
+        let result = try runMMSB(["inspect", store])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.error.isEmpty)
+        let lines = Set(result.lines)
+        for expected in [
+            "Store \(store)", "  id: 00000000000012340000000000005678", "  format: MMSB store format 1.0",
+            "  checkpoint LSN: 0 (no checkpoint yet)", "  first live LSN: 1", "  records: 10", "  deltas: 7",
+            "  payload bytes: 18", "  last LSN: 10", "  last epoch: 4",
+            "  last timestamp: \(Fixture.time(10)) ns (2023-11-14T22:13:20.000010000Z)", "Segments: 1", "Checkpoints: 0",
+            "Deltas per page (top 2 of 2 pages)", "  page 2: 4 deltas", "  page 1: 3 deltas",
+            "  load no checkpoint and replay 10 records from LSN 1",
+        ] {
+            #expect(lines.contains(expected), "missing line \(expected)")
+        }
+        #expect(result.output.contains("Torn tail: found, 5 bytes dropped from"))
+        #expect(result.output.contains("Recovery (inspect never modifies the store"))
+        #expect(result.output.contains("  cut the torn tail: 5 bytes from"))
+        #expect(try Fixture.contents(of: store) == before)
+    }
+
+    @Test func inspectJSONIsMachineReadable() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let result = try runMMSB(["inspect", store, "--json", "--pages", "1"])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        let object = try jsonObject(result.output)
+        #expect(object["records"] as? Int == 10)
+        #expect(object["deltas"] as? Int == 7)
+        #expect(object["payloadBytes"] as? Int == 18)
+        #expect(object["lastLSN"] as? Int == 10)
+        #expect(object["lastEpoch"] as? Int == 4)
+        #expect(object["checkpointLSN"] as? Int == 0)
+        #expect(object["store"] as? String == "00000000000012340000000000005678")
+        #expect(object["tornTail"] is NSNull)
+        let perPage = try #require(object["deltasPerPage"] as? [[String: Any]])
+        #expect(perPage.count == 1)
+        #expect(perPage.first?["page"] as? Int == 2)
+        #expect(perPage.first?["deltas"] as? Int == 4)
+        let segments = try #require(object["segments"] as? [[String: Any]])
+        #expect(segments.first?["name"] as? String == "00000000000000000001.seg")
+        let recovery = try #require(object["recovery"] as? [String: Any])
+        #expect(recovery["modifiesStore"] as? Bool == false)
+        #expect(recovery["recordsToReplay"] as? Int == 10)
+        // Sorted keys: the output is byte-for-byte the same on every run.
+        #expect(try runMMSB(["inspect", store, "--json", "--pages", "1"]).output == result.output)
+    }
+
+    // MARK: log
+
+    @Test func logPrintsOneLinePerRecord() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let result = try runMMSB(["log", store])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.lines.count == 10)
+        #expect(result.lines.first == "lsn=1 time=2023-11-14T22:13:20.000001000Z type=page-created page=1 size=32 location=cpu metadata=name")
+        #expect(result.lines.contains(
+            "lsn=5 time=2023-11-14T22:13:20.000005000Z type=deltas page=1,2 delta=3-4 epoch=2 bytes=6 source=importer"))
+        #expect(result.lines.contains("lsn=8 time=2023-11-14T22:13:20.000008000Z type=page-deleted page=3"))
+        #expect(result.lines.last == "lsn=10 time=2023-11-14T22:13:20.000010000Z type=deltas page=2 delta=7 epoch=4 bytes=1 source=compute")
+    }
+
+    @Test(arguments: [
+        (["--page", "1"], [1, 3, 5, 6]),
+        (["--page", "3"], [7, 8]),
+        (["--source", "compute"], [4, 9, 10]),
+        (["--source", "importer"], [5]),
+        (["--from-lsn", "3", "--to-lsn", "5"], [3, 4, 5]),
+        (["--since", "\(Fixture.time(4))", "--until", "\(Fixture.time(6))"], [4, 5, 6]),
+        (["--limit", "2"], [1, 2]),
+        (["--page", "2", "--from-lsn", "5", "--limit", "2"], [5, 9]),
+        (["--source", "nobody"], []),
+    ])
+    func logFilters(options: [String], lsns: [Int]) throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let result = try runMMSB(["log", store] + options)
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.lines.map { $0.split(separator: " ")[0] } == lsns.map { "lsn=\($0)" })
+    }
+
+    @Test func logJSONIsOneObjectPerLine() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let result = try runMMSB(["log", store, "--json"])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        let objects = try result.lines.map(jsonObject)
+        #expect(objects.map { $0["lsn"] as? Int } == (1...10).map { $0 })
+        #expect(objects.map { $0["timestamp"] as? UInt64 } == (1...10).map { Fixture.time(UInt64($0)) })
+        let batch = objects[4]
+        #expect(batch["type"] as? String == "deltas")
+        #expect(batch["pages"] as? [Int] == [1, 2])
+        #expect(batch["bytes"] as? Int == 6)
+        let deltas = try #require(batch["deltas"] as? [[String: Any]])
+        #expect(deltas.map { $0["id"] as? Int } == [3, 4])
+        #expect(deltas.map { $0["source"] as? String } == ["importer", "importer"])
+        #expect(objects[0]["size"] as? Int == 32)
+        #expect(objects[0]["metadataKeys"] as? [String] == ["name"])
+        let filtered = try runMMSB(["log", store, "--json", "--source", "compute"])
+        #expect(filtered.lines.count == 3)
+    }
+
+    // MARK: replay
+
+    @Test(arguments: [
+        (["--to-lsn", "0"], ReplayTarget.lsn(LSN(0))),
+        (["--to-lsn", "2"], .lsn(LSN(2))),
+        (["--to-lsn", "6"], .lsn(LSN(6))),
+        (["--to-lsn", "7"], .lsn(LSN(7))),
+        (["--to-lsn", "8"], .lsn(LSN(8))),
+        (["--to-lsn", "10"], .lsn(LSN(10))),
+        (["--to-epoch", "2"], .epoch(Epoch(2))),
+        (["--to-time", "\(Fixture.time(9))"], .timestamp(Fixture.time(9))),
+    ])
+    func replayWritesTheStateAsANewStore(options: [String], target: ReplayTarget) throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let out = scratch.file("out")
+        let before = try Fixture.contents(of: store)
+        let result = try runMMSB(["replay", store, "--out", out] + options)
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.error.isEmpty)
+
+        let past = try StateBus.open(at: store, asOf: target)
+        let digest = try past.stateDigest()
+        #expect(result.lines.contains("Digest of the rebuilt state: \(digest)"))
+        #expect(result.lines.contains("Digest of the new store:     \(digest)"))
+        #expect(result.lines.last == "The digests are equal.")
+        #expect(try StateBus.verify(storeAt: out).checkpointAndTail == digest)
+
+        let copy = try StateBus.open(at: out, options: StoreOptions(createIfMissing: false))
+        defer { try? copy.close() }
+        #expect(try copy.stateDigest() == digest)
+        #expect(copy.pages() == past.pages().map { _ in copy.pages() }.first ?? [])
+        for info in past.pages() {
+            #expect(try copy.info(page: info.id).epoch == info.epoch)
+            #expect(try copy.metadata(of: info.id) == info.metadata)
+            #expect(try copy.read(page: info.id) == past.read(page: info.id))
+        }
+        #expect(copy.pages().map(\.id) == past.pages().map(\.id))
+        #expect(copy.nextDeltaID == past.nextDeltaID)
+        #expect(copy.nextPageID == past.nextPageID)
+        #expect(try Fixture.contents(of: store) == before)
+    }
+
+    @Test func replayIntoAnEmptyDirectoryWorks() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let out = scratch.file("empty")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let result = try runMMSB(["replay", store, "--to-lsn", "5", "--out", out])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(try StateBus.verify(storeAt: out).isConsistent)
+    }
+
+    @Test func replayRefusesBadTargetsAndExistingOutput() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let taken = scratch.file("taken")
+        try FileManager.default.createDirectory(atPath: taken, withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: taken + "/keep", contents: Data("mine".utf8)))
+
+        expectCleanFailure(try runMMSB(["replay", store, "--to-lsn", "3", "--out", taken]), mentioning: "already exists and is not empty")
+        #expect(FileManager.default.contents(atPath: taken + "/keep") == Data("mine".utf8))
+        expectCleanFailure(try runMMSB(["replay", store, "--to-lsn", "3", "--out", store]), mentioning: "already exists and is not empty")
+
+        let out = scratch.file("out")
+        expectCleanFailure(
+            try runMMSB(["replay", store, "--to-lsn", "11", "--out", out]),
+            mentioning: "LSN 11 lies beyond the end of the log (the last record is LSN 10)")
+        expectCleanFailure(try runMMSB(["replay", store, "--to-epoch", "99", "--out", out]), mentioning: "epoch 99 lies beyond the end of the log")
+        expectCleanFailure(try runMMSB(["replay", store, "--out", out]), mentioning: "give exactly one of --to-lsn, --to-epoch and --to-time")
+        expectCleanFailure(
+            try runMMSB(["replay", store, "--to-lsn", "1", "--to-epoch", "1", "--out", out]),
+            mentioning: "give exactly one of --to-lsn, --to-epoch and --to-time")
+        expectCleanFailure(try runMMSB(["replay", store, "--to-lsn", "1"]), mentioning: "--out")
+        expectCleanFailure(try runMMSB(["replay", store, "--to-lsn", "soon", "--out", out]), mentioning: "soon")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func replayBeforeACheckpointWithoutHistoryIsRefused() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store, keepHistory: false)
+        let checkpoint = try runMMSB(["checkpoint", store])
+        #expect(checkpoint.status == 0, "stderr: \(checkpoint.error)")
+        expectCleanFailure(
+            try runMMSB(["replay", store, "--to-lsn", "4", "--out", scratch.file("out")]),
+            mentioning: "cannot rebuild the state at LSN 4")
+        let latest = try runMMSB(["replay", store, "--to-lsn", "10", "--out", scratch.file("latest")])
+        #expect(latest.status == 0, "stderr: \(latest.error)")
+    }
+
+    // MARK: checkpoint
+
+    @Test func checkpointCoversTheLogAndRemovesCoveredSegments() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let digest = try StateBus.open(at: store, asOf: .lsn(LSN(10))).stateDigest()
+        let result = try runMMSB(["checkpoint", store])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.lines == [
+            "Opened \(store): recovery found no checkpoint and replayed 10 log records; no torn tail.",
+            "Checkpoint covers LSN 10.",
+            "Removed 1 file: \(Fixture.firstSegment).",
+        ])
+        let summary = try StateBus.summary(ofStoreAt: store)
+        #expect(summary.checkpointLSN == LSN(10))
+        #expect(summary.firstLiveLSN == LSN(11))
+        #expect(try StateBus.verify(storeAt: store).checkpointAndTail == digest)
+
+        let again = try runMMSB(["checkpoint", store])
+        #expect(again.lines == [
+            "Opened \(store): recovery loaded the checkpoint covering LSN 10 and replayed 0 log records after it; no torn tail.",
+            "Checkpoint covers LSN 10.",
+            "Removed no files.",
+        ])
+    }
+
+    @Test func checkpointCanKeepHistory() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let result = try runMMSB(["checkpoint", store, "--keep-history"])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.lines.last == "Removed no files.")
+        let summary = try StateBus.summary(ofStoreAt: store)
+        #expect(summary.checkpointLSN == LSN(10))
+        #expect(summary.firstLiveLSN == LSN(1))
+        #expect(try StateBus.verify(storeAt: store).fullReplay != nil)
+    }
+
+    @Test func checkpointRefusesAStoreOpenElsewhere() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let bus = try StateBus.open(at: store, options: StoreOptions(createIfMissing: false))
+        defer { try? bus.close() }
+        expectCleanFailure(try runMMSB(["checkpoint", store]), mentioning: "is open for writing by another process")
+    }
+
+    // MARK: verify
+
+    @Test func verifySaysConsistent() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let digest = try StateBus.open(at: store, asOf: .lsn(LSN(10))).stateDigest()
+        let result = try runMMSB(["verify", store])
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.lines == ["Store \(store)", "consistent: checkpoint + tail \(digest), full replay \(digest)"])
+
+        let plain = scratch.file("plain")
+        try Fixture.make(at: plain, keepHistory: false)
+        #expect(try runMMSB(["checkpoint", plain]).status == 0)
+        let withoutHistory = try runMMSB(["verify", plain])
+        #expect(withoutHistory.status == 0)
+        #expect(withoutHistory.lines.last == "consistent: checkpoint + tail \(digest), full replay unavailable (history not kept)")
+    }
+
+    @Test func verifyFailsOnACorruptLog() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let path = store + "/" + Fixture.firstSegment
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        bytes[70] ^= 0xFF  // inside the first record, long before the tail
+        try bytes.write(to: URL(fileURLWithPath: path))
+        for command in ["verify", "inspect", "log"] {
+            expectCleanFailure(try runMMSB([command, store]), mentioning: "corrupt data in \(path)")
+        }
+    }
+
+    // MARK: bad stores
+
+    @Test(arguments: ["inspect", "log", "verify", "checkpoint", "replay"])
+    func badStoresAreOneLineErrors(command: String) throws {
+        let scratch = ScratchDirectory()
+        let extra = command == "replay" ? ["--to-lsn", "1", "--out", scratch.file("out")] : []
+        func run(_ store: String) throws -> MMSBRun { try runMMSB([command, store] + extra) }
+
+        expectCleanFailure(try run(scratch.file("missing")), mentioning: "no store at \(scratch.file("missing")): the directory does not exist")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("missing")))
+
+        let file = scratch.file("file")
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        expectCleanFailure(try run(file), mentioning: "\(file) is not an MMSB store")
+
+        let other = scratch.file("other")
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: other + "/notes.txt", contents: Data("hello".utf8)))
+        expectCleanFailure(try run(other), mentioning: "\(other) is not an MMSB store")
+
+        let empty = scratch.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        expectCleanFailure(try run(empty), mentioning: "\(empty) is not an MMSB store")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+
+        let garbled = scratch.file("garbled")
+        try Fixture.make(at: garbled)
+        #expect(FileManager.default.createFile(atPath: garbled + "/MANIFEST", contents: Data(repeating: 0x5A, count: 8_192)))
+        expectCleanFailure(try run(garbled), mentioning: "MANIFEST")
+
+        // A segment from another store in this store's log.
+        let mine = scratch.file("mine")
+        let theirs = scratch.file("theirs")
+        try Fixture.make(at: mine)
+        try Fixture.make(at: theirs, id: StoreID(high: 9, low: 9))
+        let segment = mine + "/" + Fixture.firstSegment
+        try FileManager.default.removeItem(atPath: segment)
+        try FileManager.default.copyItem(atPath: theirs + "/" + Fixture.firstSegment, toPath: segment)
+        expectCleanFailure(try run(mine), mentioning: "belongs to another store")
+    }
+
+    @Test(arguments: [
+        (["log", "STORE", "--from-lsn", "11"], "--from-lsn 11 lies beyond the end of the log (the last record is LSN 10)"),
+        (["log", "STORE", "--from-lsn", "5", "--to-lsn", "2"], "--from-lsn 5 is after --to-lsn 2"),
+        (["log", "STORE", "--since", "9", "--until", "2"], "--since 9 is after --until 2"),
+        (["log", "STORE", "--limit", "0"], "--limit must be at least 1, not 0"),
+        (["log", "STORE", "--page", "0"], "--page must be a page id of 1 or more"),
+        (["log", "STORE", "--page", "-3"], "-3"),
+        (["log", "STORE", "--bogus"], "Unknown option '--bogus'"),
+        (["log"], "Missing expected argument '<store>'"),
+        (["inspect", "STORE", "--pages=-1"], "--pages must not be negative"),
+        (["inspect", "STORE", "--pages", "many"], "many"),
+        (["verify", "STORE", "extra"], "extra"),
+        (["checkpoint"], "Missing expected argument '<store>'"),
+        (["import", "STORE"], "Missing expected argument"),
+    ])
+    func badFlagsAreOneLineErrors(arguments: [String], message: String) throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        expectCleanFailure(try runMMSB(arguments.map { $0 == "STORE" ? store : $0 }), mentioning: message)
+    }
+
+    // MARK: import
+
+    @Test func importBuildsPagesFromALegacySnapshotAndLog() throws {
+        let scratch = ScratchDirectory()
+        let snapshot = scratch.file("state.snap")
+        let log = scratch.file("state.log")
+        #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(LegacyBytes.snapshot())))
+        #expect(FileManager.default.createFile(atPath: log, contents: Data(LegacyBytes.log())))
+
+        for (index, files) in [[snapshot, log], [log, snapshot]].enumerated() {
+            let store = scratch.file("store\(index)")
+            let result = try runMMSB(["import"] + files + [store])
+            #expect(result.status == 0, "stderr: \(result.error)")
+            #expect(result.lines.contains("Read \(snapshot): MMSBSNAP version 2, 2 pages, log offset 12."))
+            #expect(result.lines.contains("Read \(log): MMSBLOG1 version 2, 3 frames."))
+            #expect(result.lines.contains(
+                "Imported into \(store): 2 pages from the snapshot, 1 inferred from the log, 2 deltas applied, "
+                    + "0 frames already in the snapshot, 1 empty frames skipped, 0 frames rejected."))
+            #expect(result.lines.last == "The store now holds 3 pages; its log ends at LSN 7.")
+            try LegacyBytes.expectImported(store)
+        }
+    }
+
+    @Test func importTakesASnapshotOrALogAlone() throws {
+        let scratch = ScratchDirectory()
+        let snapshot = scratch.file("state.snap")
+        let log = scratch.file("state.log")
+        #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(LegacyBytes.snapshot())))
+        #expect(FileManager.default.createFile(atPath: log, contents: Data(LegacyBytes.log(version: 1))))
+
+        let fromSnapshot = try runMMSB(["import", snapshot, scratch.file("a")])
+        #expect(fromSnapshot.status == 0, "stderr: \(fromSnapshot.error)")
+        let a = try StateBus.open(at: scratch.file("a"), asOf: .lsn(LSN(4)))
+        #expect(a.pages().map(\.id) == [PageID(1), PageID(4)])
+        #expect(try a.read(page: 1) == Array("abcdefgh".utf8))
+
+        let fromLog = try runMMSB(["import", log, scratch.file("b")])
+        #expect(fromLog.status == 0, "stderr: \(fromLog.error)")
+        #expect(fromLog.lines.contains("Read \(log): MMSBLOG1 version 1, 3 frames."))
+        let b = try StateBus.open(at: scratch.file("b"), asOf: .lsn(LSN(4)))
+        #expect(b.pages().map(\.id) == [PageID(1), PageID(2)])
+        #expect(try b.read(page: 1) == Array("XYZ".utf8))
+        #expect(try b.read(page: 2) == [0, 0x71, 0x72])
+    }
+
+    @Test func importSkipsInvalidFramesOnlyWhenAsked() throws {
+        let scratch = ScratchDirectory()
+        let snapshot = scratch.file("state.snap")
+        let log = scratch.file("stale.log")
+        #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(LegacyBytes.snapshot())))
+        #expect(FileManager.default.createFile(atPath: log, contents: Data(LegacyBytes.log(staleFrame: true))))
+        let store = scratch.file("store")
+
+        expectCleanFailure(try runMMSB(["import", snapshot, log, store]), mentioning: "is not a valid delta")
+        #expect(!FileManager.default.fileExists(atPath: store))
+
+        let skipped = try runMMSB(["import", snapshot, log, store, "--skip-invalid"])
+        #expect(skipped.status == 0, "stderr: \(skipped.error)")
+        #expect(skipped.output.contains("2 deltas applied, 0 frames already in the snapshot, 1 empty frames skipped, 1 frames rejected"))
+        #expect(skipped.lines.contains { $0.hasPrefix("  skipped the frame at byte ") })
+        try LegacyBytes.expectImported(store)
+    }
+
+    @Test func importRefusesAStoreWithPages() throws {
+        let scratch = ScratchDirectory()
+        let snapshot = scratch.file("state.snap")
+        #expect(FileManager.default.createFile(atPath: snapshot, contents: Data(LegacyBytes.snapshot())))
+        let store = scratch.file("store")
+        try Fixture.make(at: store)
+        let before = try Fixture.contents(of: store)
+        expectCleanFailure(try runMMSB(["import", snapshot, store]), mentioning: "already has 2 pages")
+        expectCleanFailure(
+            try runMMSB(["import", snapshot, store, "--into-existing"]),
+            mentioning: "the legacy files hold page 1, but the store has already used page ids up to 3")
+        #expect(try Fixture.contents(of: store) == before)
+
+        // An existing store without pages is fine.
+        let empty = scratch.file("empty")
+        try StateBus.open(at: empty).close()
+        let result = try runMMSB(["import", snapshot, empty])
+        #expect(result.status == 0, "stderr: \(result.error)")
+    }
+
+    @Test func importRejectsBadFiles() throws {
+        let scratch = ScratchDirectory()
+        let store = scratch.file("store")
+        func file(_ name: String, _ bytes: [UInt8]) -> String {
+            let path = scratch.file(name)
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            return path
+        }
+        let log = file("good.log", LegacyBytes.log())
+        let foreign = file("notes.txt", Array("hello, world".utf8))
+        let truncated = file("cut.log", Array(LegacyBytes.log().dropLast(3)))
+        var newer = LegacyBytes.log()
+        newer[8] = 9
+        let future = file("future.log", newer)
+        let snapshotBytes = LegacyBytes.snapshot()
+        let snapshotTail = file("tail.snap", snapshotBytes + [1, 2])
+
+        expectCleanFailure(try runMMSB(["import", foreign, store]), mentioning: "\(foreign) is not a legacy MMSB file")
+        expectCleanFailure(try runMMSB(["import", truncated, store]), mentioning: "truncated")
+        expectCleanFailure(try runMMSB(["import", future, store]), mentioning: "unsupported format version 9")
+        expectCleanFailure(try runMMSB(["import", snapshotTail, store]), mentioning: "2 unexpected bytes")
+        expectCleanFailure(try runMMSB(["import", log, log, store]), mentioning: "two transaction logs given")
+        expectCleanFailure(try runMMSB(["import", scratch.file("nothing.log"), store]), mentioning: "the file does not exist")
+        expectCleanFailure(try runMMSB(["import", scratch.path, store]), mentioning: "it is a directory")
+        #expect(!FileManager.default.fileExists(atPath: store))
+
+        let notAStore = scratch.file("notes")
+        try FileManager.default.createDirectory(atPath: notAStore, withIntermediateDirectories: false)
+        _ = file("notes/readme", [1])
+        expectCleanFailure(try runMMSB(["import", log, notAStore]), mentioning: "is not an MMSB store")
+    }
+
+    // MARK: help
+
+    @Test func everyStoreCommandHasHelp() throws {
+        let root = try runMMSB(["--help"])
+        for command in ["inspect", "log", "replay", "checkpoint", "verify", "import", "demo"] {
+            #expect(root.output.contains("  \(command) "), "root help lists \(command)")
+        }
+        let expectations: [String: [String]] = [
+            "inspect": ["--pages", "--json", "never modifies"],
+            "log": ["--from-lsn", "--to-lsn", "--page", "--source", "--since", "--until", "--limit", "--json"],
+            "replay": ["--to-lsn", "--to-epoch", "--to-time", "--out"],
+            "checkpoint": ["--keep-history"],
+            "verify": ["digest"],
+            "import": ["--skip-invalid", "--into-existing", "MMSBLOG1", "MMSBSNAP"],
+            "demo": ["--keep", "--page-size", "--message"],
+        ]
+        for (command, words) in expectations {
+            let help = try runMMSB([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.output.contains("USAGE: mmsb \(command)"))
+            #expect(help.output.contains("OVERVIEW: "))
+            for word in words { #expect(help.output.contains(word), "\(command) --help mentions \(word)") }
+        }
+    }
+
+    // MARK: in-process pieces
+
+    @Test func timesAreExactUTC() {
+        #expect(TimeText.iso8601(0) == "1970-01-01T00:00:00.000000000Z")
+        #expect(TimeText.iso8601(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456789Z")
+        #expect(TimeText.iso8601(951_782_400_000_000_001) == "2000-02-29T00:00:00.000000001Z")
+        #expect(TimeText.iso8601(UInt64.max) == "2554-07-21T23:34:33.709551615Z")
+    }
+
+    @Test func jsonIsSortedAndEscaped() {
+        let value = JSONValue.object(["b": .array([.int(-1), .uint(2), .null]), "a": .string("q\"\\\n\u{1}"), "c": .bool(true)])
+        #expect(value.compact == #"{"a":"q\"\\\n\u0001","b":[-1,2,null],"c":true}"#)
+        #expect(JSONValue.object([:]).pretty == "{}")
+    }
+}
+
+/// Files in the original system's formats, built byte by byte (spec §6.1–6.2).
+private enum LegacyBytes {
+    static func u32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+    static func u64(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+
+    /// An `MMSBSNAP` v2 checkpoint: page 1 (8 bytes "abcdefgh", epoch 1, cpu, name=legacy) and page 4
+    /// (4 bytes, epoch 3, unified), taken when the log was 12 bytes long (its header only).
+    static func snapshot() -> [UInt8] {
+        var bytes = Array("MMSBSNAP".utf8) + u32(2) + u32(2) + u64(12)
+        let metadata: PageMetadata = ["name": Array("legacy".utf8)]
+        bytes += u64(1) + u64(8) + u32(1) + u32(0) + u32(UInt32(metadata.blob.count)) + metadata.blob + u32(8) + Array("abcdefgh".utf8)
+        bytes += u64(4) + u64(4) + u32(3) + u32(2) + u32(0) + u32(4) + [1, 2, 3, 4]
+        return bytes
+    }
+
+    /// One `MMSBLOG1` frame.
+    static func frame(
+        version: UInt32, delta: UInt64, page: UInt64, epoch: UInt32, mask: [UInt8], payload: [UInt8], sparse: Bool,
+        source: String, intent: String
+    ) -> [UInt8] {
+        var bytes = u64(delta) + u64(page) + u32(epoch) + u32(UInt32(mask.count)) + mask + u32(UInt32(payload.count)) + payload
+        bytes += [sparse ? 1 : 0] + u64(1_000) + u32(UInt32(source.utf8.count)) + Array(source.utf8)
+        if version >= 2 { bytes += u32(UInt32(intent.utf8.count)) + Array(intent.utf8) }
+        return bytes
+    }
+
+    /// An `MMSBLOG1` log: "XYZ" into page 1 at epoch 2 (dense), an empty frame, and "qr" at bytes 1–2 of
+    /// page 2 (sparse), which the snapshot lacks; with `staleFrame`, also a frame at epoch 0 for page 1.
+    static func log(version: UInt32 = 2, staleFrame: Bool = false) -> [UInt8] {
+        var bytes = Array("MMSBLOG1".utf8) + u32(version)
+        bytes += frame(
+            version: version, delta: 10, page: 1, epoch: 2, mask: [1, 1, 1, 0, 0, 0, 0, 0], payload: Array("XYZ".utf8) + [0, 0, 0, 0, 0],
+            sparse: false, source: "user", intent: "fix")
+        bytes += frame(version: version, delta: 11, page: 1, epoch: 2, mask: [0, 0], payload: [], sparse: true, source: "user", intent: "")
+        if staleFrame {
+            bytes += frame(version: version, delta: 12, page: 1, epoch: 0, mask: [1], payload: [0x21], sparse: true, source: "user", intent: "")
+        }
+        bytes += frame(
+            version: version, delta: 13, page: 2, epoch: 1, mask: [0, 1, 1], payload: Array("qr".utf8), sparse: true,
+            source: "net-sync", intent: "")
+        return bytes
+    }
+
+    /// Checks a store holding the import of ``snapshot()`` and ``log(version:staleFrame:)``.
+    static func expectImported(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let bus = try StateBus.open(at: store, asOf: .lsn(LSN(7)))
+        #expect(bus.pages().map(\.id) == [PageID(1), PageID(2), PageID(4)], sourceLocation: sourceLocation)
+        #expect(try bus.read(page: 1) == Array("XYZdefgh".utf8), sourceLocation: sourceLocation)
+        #expect(try bus.info(page: 1).epoch == Epoch(2), sourceLocation: sourceLocation)
+        #expect(try bus.metadata(of: 1)["name"] == Array("legacy".utf8), sourceLocation: sourceLocation)
+        #expect(try bus.read(page: 2) == [0, 0x71, 0x72], sourceLocation: sourceLocation)
+        #expect(try bus.info(page: 2).epoch == Epoch(1), sourceLocation: sourceLocation)
+        #expect(try bus.info(page: 4).location == .unified, sourceLocation: sourceLocation)
+        #expect(try bus.read(page: 4) == [1, 2, 3, 4], sourceLocation: sourceLocation)
+        #expect(try StateBus.verify(storeAt: store).isConsistent, sourceLocation: sourceLocation)
+    }
+}
