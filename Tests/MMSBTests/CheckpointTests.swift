@@ -32,7 +32,7 @@ import Testing
             let bus = try StateBus.open(at: directory.path, options: options)
             try Self.populate(bus)
             let covered = try #require(try bus.checkpoint())
-            #expect(covered == 7)
+            #expect(covered == 8, "seven records, then the checkpoint's own marker")
             try bus.write(page: 1, offset: 0, bytes: [9, 9])
             try bus.setMetadata(Array("v2".utf8), forKey: "version", of: 2)
             expected = try Self.snapshot(bus)
@@ -40,7 +40,7 @@ import Testing
         }
         let reopened = try StateBus.open(at: directory.path, options: options)
         let report = try #require(reopened.recoveryReport)
-        #expect(report.checkpointLSN == 7)
+        #expect(report.checkpointLSN == 8)
         #expect(report.recordsReplayed == 2)
         #expect(try Self.snapshot(reopened) == expected)
         #expect(try reopened.dirtyRanges(of: 2).isEmpty)
@@ -95,7 +95,7 @@ import Testing
         try bus.close()
         let reopened = try StateBus.open(at: directory.path)
         #expect(reopened.recoveryReport?.recordsReplayed == 0)
-        #expect(reopened.recoveryReport?.checkpointLSN == 7)
+        #expect(reopened.recoveryReport?.checkpointLSN == 8)
         #expect(try Self.snapshot(reopened) == expected)
     }
 

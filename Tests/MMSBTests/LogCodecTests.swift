@@ -535,7 +535,7 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         #expect(Self.decodeFrame([0x11, 0x22, 0x33, 0x44] + tooBig + [0x00, 0x00]).invalidOffset == Self.at + 4)
     }
 
-    @Test(arguments: [UInt8(0), 5, 9, 0x7F, 0x81, 0x83, 0xFF])
+    @Test(arguments: [UInt8(0), 6, 9, 0x7F, 0x81, 0x85, 0xFF])
     func unknownRecordTypesAreInvalid(type: UInt8) {
         let decoded = Self.decodeInner([type, 0x00, 0x00, 0x01])
         #expect(decoded.invalidOffset == Self.at + 5)

@@ -21,10 +21,15 @@ import Testing
         for step in 0..<10 {
             clock.advance(by: 1_000)
             try bus.write(page: 1, offset: 0, bytes: Array("step-\(step)".utf8))
-            let lsn = UInt64(step + 2)
+            let lsn = try #require(bus.nextLSN).rawValue - 1
             history.digests[lsn] = try bus.stateDigest()
             history.texts[lsn] = try bus.read(page: 1)
-            if step == checkpointAt { try bus.checkpoint() }
+            if step == checkpointAt {
+                // The checkpoint's marker record takes the next LSN and changes nothing.
+                try bus.checkpoint()
+                history.digests[lsn + 1] = history.digests[lsn]
+                history.texts[lsn + 1] = history.texts[lsn]
+            }
         }
         try bus.close()
         return history
@@ -33,7 +38,8 @@ import Testing
     @Test func everyLSNRebuildsTheStateThatExistedThen() throws {
         let directory = TemporaryDirectory()
         let history = try Self.build(directory.path, keepHistory: true, checkpointAt: 5)
-        for lsn in UInt64(1)...11 {
+        #expect(history.digests.count == 12)
+        for lsn in UInt64(1)...12 {
             let view = try StateBus.open(at: directory.path, asOf: .lsn(LSN(lsn)))
             #expect(try view.stateDigest() == history.digests[lsn], "LSN \(lsn)")
             #expect(try view.read(page: 1) == history.texts[lsn])
@@ -65,17 +71,18 @@ import Testing
     @Test func targetsBeyondTheLogOrBeforeTheKeptHistoryAreErrors() throws {
         let directory = TemporaryDirectory()
         _ = try Self.build(directory.path, keepHistory: false, checkpointAt: 5)
-        #expect(throws: LogError.targetBeyondLog(target: "LSN 12", last: "the last record is LSN 11")) {
-            try StateBus.open(at: directory.path, asOf: .lsn(12))
+        // Records: page 1, ten writes, and the checkpoint marker at LSN 8 (after the sixth write).
+        #expect(throws: LogError.targetBeyondLog(target: "LSN 13", last: "the last record is LSN 12")) {
+            try StateBus.open(at: directory.path, asOf: .lsn(13))
         }
         #expect(throws: LogError.targetBeyondLog(target: "epoch 11", last: "the highest epoch is 10")) {
             try StateBus.open(at: directory.path, asOf: .epoch(11))
         }
-        // The checkpoint after step 5 covers LSN 7; the log before it is gone.
-        #expect(throws: LogError.historyUnavailable(target: "LSN 3", earliest: 7)) {
+        // The checkpoint after step 5 covers its marker, LSN 8; the log before it is gone.
+        #expect(throws: LogError.historyUnavailable(target: "LSN 3", earliest: 8)) {
             try StateBus.open(at: directory.path, asOf: .lsn(3))
         }
-        #expect(try StateBus.open(at: directory.path, asOf: .lsn(9)).read(page: 1) == Array("step-7".utf8) + [UInt8](repeating: 0, count: 10))
+        #expect(try StateBus.open(at: directory.path, asOf: .lsn(10)).read(page: 1) == Array("step-7".utf8) + [UInt8](repeating: 0, count: 10))
         #expect(throws: LogError.storeNotFound(path: directory.path + "/missing")) {
             try StateBus.open(at: directory.path + "/missing", asOf: .lsn(1))
         }

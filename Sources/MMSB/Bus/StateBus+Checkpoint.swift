@@ -30,11 +30,15 @@ extension StateBus {
     }
 
     private func writeCheckpoint(_ state: borrowing BusState, store: OpenStore, manifest: inout Manifest) throws(LogError) -> LSN {
-        let covered = store.log.nextLSN.rawValue - 1
+        // The marker goes first and the checkpoint covers it: the log says where a checkpoint was taken,
+        // and a store closed with a checkpoint replays nothing when reopened. Appending under the read
+        // lock keeps LSN order: writers need the write lock, so none runs meanwhile.
+        let covered = store.log.nextLSN.rawValue
+        try store.log.append(.checkpoint(covered: LSN(covered)), timestamp: configuration.clock.now())
         try store.log.rotate()
         let directory = store.checkpointDirectory
         let final = directory + "/" + CheckpointFile.name(covered)
-        if covered != manifest.checkpointLSN || !FileSystem.kind(of: final).exists {
+        do {
             let temporary = final + ".tmp"
             var writer = try CheckpointWriter(path: temporary)
             let slots = state.table.slotsByID()

@@ -18,6 +18,10 @@ extension StateBus {
                 try deletePage(page)
             case .metadataChanged(let page, let metadata):
                 try setMetadata(metadata, of: page)
+            case .checkpoint(let covered):
+                guard covered == record.lsn else {
+                    throw ReplayFailure(reason: "checkpoint marker \(record.lsn) claims to cover LSN \(covered)")
+                }
             case .deltas(let deltas):
                 guard let first = deltas.first?.id, first == nextDeltaID else {
                     throw ReplayFailure(reason: "delta ids start at \(deltas.first?.id ?? .unassigned), expected \(nextDeltaID)")

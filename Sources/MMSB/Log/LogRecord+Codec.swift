@@ -67,6 +67,8 @@ extension LogRecord.Body {
         case .deltas(let deltas):
             out.varint(deltas.count)
             for delta in deltas { Self.encode(delta, into: &out) }
+        case .checkpoint(let covered):
+            out.varint(covered.rawValue)
         }
     }
 
@@ -106,6 +108,8 @@ extension LogRecord.Body {
             body = .pageDeleted(try pageID(&reader))
         case .metadataChanged:
             body = .metadataChanged(try pageID(&reader), try metadata(&reader))
+        case .checkpoint:
+            body = .checkpoint(covered: LSN(try reader.varint("covered LSN")))
         case .deltas:
             let countOffset = reader.position
             let count = try reader.count("delta count", limit: reader.remaining)

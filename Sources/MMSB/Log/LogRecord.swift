@@ -28,6 +28,9 @@ public struct LogRecord: Equatable, Sendable {
         case deltas([Delta])
         /// A page's metadata was replaced.
         case metadataChanged(PageID, PageMetadata)
+        /// A checkpoint covering every record up to and including this one (`covered` is this record's
+        /// LSN) was started. Changes no page; the manifest names the checkpoint in force.
+        case checkpoint(covered: LSN)
     }
 
     public init(lsn: LSN, timestamp: UInt64, body: Body) {
@@ -43,6 +46,7 @@ enum RecordType: UInt8 {
     case pageDeleted = 2
     case deltas = 3
     case metadataChanged = 4
+    case checkpoint = 5
 
     static let ignorableBit: UInt8 = 0x80
 
@@ -52,6 +56,7 @@ enum RecordType: UInt8 {
         case .pageDeleted: self = .pageDeleted
         case .deltas: self = .deltas
         case .metadataChanged: self = .metadataChanged
+        case .checkpoint: self = .checkpoint
         }
     }
 }

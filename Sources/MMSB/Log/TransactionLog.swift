@@ -48,14 +48,14 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     /// The LSN the next record will get.
     var nextLSN: LSN { writer.withLock { LSN($0.nextLSN) } }
 
-    func append(_ record: JournalRecord, timestamp: UInt64) throws {
+    func append(_ record: JournalRecord, timestamp: UInt64) throws(LogError) {
         try appending { (writer) throws(LogError) in _ = try writer.append(record, timestamp: timestamp) }
     }
 
     func appendWrite(
         id: DeltaID, page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, epoch: Epoch, source: DeltaSource,
         intent: String?, timestamp: UInt64
-    ) throws {
+    ) throws(LogError) {
         let tag = DeltaTag(source: source, intent: intent)
         try appending { (writer) throws(LogError) in
             _ = try writer.append(.deltas, deltaCount: 1, timestamp: timestamp) { out in
@@ -65,7 +65,7 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
         }
     }
 
-    func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws {
+    func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws(LogError) {
         let tag = DeltaTag(source: batch.source, intent: batch.intent)
         try appending { (writer) throws(LogError) in
             _ = try writer.append(.deltas, deltaCount: batch.count, timestamp: timestamp) { out in
