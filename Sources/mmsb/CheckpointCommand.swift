@@ -39,8 +39,12 @@ struct CheckpointCommand: ParsableCommand {
         let after = try StateBus.summary(ofStoreAt: store)
         let removed =
             before.segments.map { "log/" + $0.name }.filter { name in !after.segments.contains { "log/" + $0.name == name } }
-            + before.checkpoints.map { "ckpt/" + $0.name }.filter { name in !after.checkpoints.contains { "ckpt/" + $0.name == name } }
-        if let report = bus.recoveryReport { print("Opened \(StoreDirectory.normalized(store)): recovery \(report.summaryText).") }
+            + before.checkpoints.map { "ckpt/" + $0.name }.filter { name in
+                !after.checkpoints.contains { "ckpt/" + $0.name == name }
+            }
+        if let report = bus.recoveryReport {
+            print("Opened \(StoreDirectory.normalized(store)): recovery \(report.summaryText).")
+        }
         print("Checkpoint covers LSN \(covered ?? after.checkpointLSN).")
         if removed.isEmpty {
             print("Removed no files.")

@@ -57,16 +57,26 @@ struct CrashWriterCommand: ParsableCommand {
     @Option(name: .long, help: "Stop after this many calls, close the store and exit (default: run until killed).")
     var calls: Int?
 
+    @Option(name: .long, help: "Limit every file this process writes to this many bytes, so writes fail as on a full disk.")
+    var fileSizeLimit: Int?
+
     func validate() throws {
         guard (1...CrashWorkload.maximumPages).contains(pages) else {
             throw ValidationError("--pages must be 1 to \(CrashWorkload.maximumPages), not \(pages)")
         }
         if let calls, calls < 0 { throw ValidationError("--calls must not be negative, not \(calls)") }
+        if let fileSizeLimit, fileSizeLimit < 4_096 { throw ValidationError("--file-size-limit must be at least 4096, not \(fileSizeLimit)") }
     }
 
     func run() throws {
         // A parent that stops reading must not kill us with SIGPIPE; a failed write ends the loop instead.
         signal(SIGPIPE, SIG_IGN)
+        if let fileSizeLimit {
+            // Writes past the limit then fail with EFBIG (instead of SIGXFSZ killing us), as on a full disk.
+            signal(SIGXFSZ, SIG_IGN)
+            var limit = rlimit(rlim_cur: rlim_t(fileSizeLimit), rlim_max: rlim_t(fileSizeLimit))
+            setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit)
+        }
         let bus = try StateBus.open(at: store, options: StoreOptions(durability: durability.durability))
         let pageIDs = try CrashWorkload.preparePages(of: bus, count: pages)
         guard var k = CrashWorkload.call(after: bus.nextDeltaID, seed: seed, pages: pages) else {

@@ -18,7 +18,9 @@ struct ImportCommand: ParsableCommand {
             The store is created when missing. A store that already has pages is refused unless \
             --into-existing is given, and then only when the imported page ids are above every id it \
             has used. The files are checked in memory first, so a bad file or a refused frame leaves \
-            the store as it was (and a store created by this command is removed again).
+            the store as it was (and a store created by this command is removed again). The store is \
+            closed with a checkpoint; the log records of the import are deleted then, unless \
+            --keep-history is given.
             """
     )
 
@@ -36,6 +38,9 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Import into a store that already has pages.")
     var intoExisting = false
+
+    @Flag(name: .long, help: "Keep the imported records in the log after the closing checkpoint, for `mmsb log` and time travel.")
+    var keepHistory = false
 
     /// The legacy files and the store, from the positional arguments.
     var files: (legacy: [String], store: String) {
@@ -56,35 +61,39 @@ struct ImportCommand: ParsableCommand {
         for path in legacyPaths {
             switch try Self.load(path) {
             case .snapshot(let file, let path):
-                if let first = snapshot { throw CommandLineError("two checkpoints given (\(first.path) and \(path)); give at most one") }
+                if let first = snapshot {
+                    throw CommandLineError("two checkpoints given (\(first.path) and \(path)); give at most one")
+                }
                 snapshot = (file, path)
             case .log(let file, let path):
-                if let first = log { throw CommandLineError("two transaction logs given (\(first.path) and \(path)); give at most one") }
+                if let first = log {
+                    throw CommandLineError("two transaction logs given (\(first.path) and \(path)); give at most one")
+                }
                 log = (file, path)
             }
         }
 
+        // An existing store is checked read-only first, so that a refusal leaves every file as it was.
+        let storeExisted = FileManager.default.fileExists(atPath: store)
+        var current: StateBus?
+        if try !StoreDirectory.isAbsentOrEmpty(store) {
+            let summary = try StateBus.summary(ofStoreAt: store)
+            current = try StateBus.open(
+                at: store, asOf: .lsn(max(summary.lastLSN, summary.checkpointLSN)),
+                configuration: .init(deviceMemory: .emulateInHostMemory))
+        }
+        if let current { try checkRoom(in: current, store: store, for: []) }
         // A dry run on an in-memory bus finds refused frames and bad pages before the store is touched.
         let trial = StateBus(configuration: .init(deviceMemory: .emulateInHostMemory))
         let expected = try trial.importLegacy(snapshot: snapshot?.file, log: log?.file, skipInvalid: skipInvalid)
         let importedIDs = trial.pages().map(\.id)
+        if let current { try checkRoom(in: current, store: store, for: importedIDs) }
 
-        let storeExisted = FileManager.default.fileExists(atPath: store)
-        let options = StoreOptions(durability: .none, bus: .init(deviceMemory: .emulateInHostMemory))
+        let options = StoreOptions(durability: .none, bus: .init(deviceMemory: .emulateInHostMemory), keepHistory: keepHistory)
         let bus = try StateBus.open(at: store, options: options)
         let report: LegacyImportReport
         do {
-            guard bus.pageCount == 0 || intoExisting else {
-                throw CommandLineError(
-                    "\(StoreDirectory.normalized(store)) already has \(counted(bus.pageCount, "page")); "
-                        + "import into a new store, or give --into-existing")
-            }
-            let used = bus.nextPageID.map { $0.rawValue - 1 } ?? UInt64.max
-            if let lowest = importedIDs.first, lowest.rawValue <= used {
-                throw CommandLineError(
-                    "the legacy files hold page \(lowest), but the store has already used page ids up to \(used); "
-                        + "import into a new store instead")
-            }
+            try checkRoom(in: bus, store: store, for: importedIDs)
             report = try bus.importLegacy(snapshot: snapshot?.file, log: log?.file, skipInvalid: skipInvalid)
             try bus.close()
         } catch {
@@ -93,7 +102,9 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         if let snapshot {
-            print("Read \(snapshot.path): MMSBSNAP version \(snapshot.file.version), \(counted(snapshot.file.pages.count, "page")), log offset \(snapshot.file.logOffset).")
+            print(
+                "Read \(snapshot.path): MMSBSNAP version \(snapshot.file.version), \(counted(snapshot.file.pages.count, "page")), log offset \(snapshot.file.logOffset)."
+            )
         }
         if let log {
             print("Read \(log.path): MMSBLOG1 version \(log.file.version), \(counted(log.file.entries.count, "frame")).")
@@ -106,6 +117,22 @@ struct ImportCommand: ParsableCommand {
             print("Note: the import differed from the trial run in memory (\(expected)).")
         }
         print("The store now holds \(counted(bus.pageCount, "page")); its log ends at LSN \((bus.nextLSN?.rawValue ?? 1) - 1).")
+    }
+
+    /// Throws unless `bus` may take the imported pages: it must have no pages (or --into-existing),
+    /// and every imported id must lie above the ids it has used.
+    private func checkRoom(in bus: StateBus, store: String, for importedIDs: [PageID]) throws {
+        guard bus.pageCount == 0 || intoExisting else {
+            throw CommandLineError(
+                "\(StoreDirectory.normalized(store)) already has \(counted(bus.pageCount, "page")); "
+                    + "import into a new store, or give --into-existing")
+        }
+        let used = bus.nextPageID.map { $0.rawValue - 1 } ?? UInt64.max
+        if let lowest = importedIDs.min(), lowest.rawValue <= used {
+            throw CommandLineError(
+                "the legacy files hold page \(lowest), but the store has already used page ids up to \(used); "
+                    + "import into a new store instead")
+        }
     }
 
     /// Removes a store this command created.
@@ -136,6 +163,7 @@ struct ImportCommand: ParsableCommand {
         }
         let shown = String(decoding: bytes.prefix(8).map { (0x20...0x7E).contains($0) ? $0 : 0x2E }, as: UTF8.self)
         throw CommandLineError(
-            "\(path) is not a legacy MMSB file: it starts with \"\(shown)\", not MMSBLOG1 (transaction log) or MMSBSNAP (checkpoint)")
+            "\(path) is not a legacy MMSB file: it starts with \"\(shown)\", not MMSBLOG1 (transaction log) or MMSBSNAP (checkpoint)"
+        )
     }
 }

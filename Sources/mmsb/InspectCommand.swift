@@ -22,7 +22,7 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: "Show the N pages with the most deltas (0 to leave the list out).")
+    @Option(name: .long, help: ArgumentHelp("Show the N pages with the most deltas (0 to leave the list out).", valueName: "n"))
     var pages: Int = 10
 
     @Flag(name: .long, help: "Print one JSON object (keys sorted) instead of text.")
@@ -78,7 +78,9 @@ struct InspectCommand: ParsableCommand {
         if summary.checkpointLSN == .zero {
             print("  load no checkpoint and replay \(counted(replayed, "record")) from LSN \(summary.firstLiveLSN)")
         } else {
-            print("  load the checkpoint covering LSN \(summary.checkpointLSN), then replay \(counted(replayed, "record")) after it")
+            print(
+                "  load the checkpoint covering LSN \(summary.checkpointLSN), then replay \(counted(replayed, "record")) after it"
+            )
         }
         if let tornTail = summary.tornTail {
             print("  cut the torn tail: \(tornTail.bytesDropped) bytes from \(tornTail.file) at offset \(tornTail.offset)")

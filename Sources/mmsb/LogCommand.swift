@@ -8,8 +8,8 @@ struct LogCommand: ParsableCommand {
         abstract: "List the records of a store's log, one per line, with filters.",
         discussion: """
             Each line is one record: its LSN, time (UTC, from the record's nanosecond timestamp), type \
-            (page-created, page-deleted, metadata-changed or deltas), the page or pages it touches, and \
-            for deltas the delta ids, epochs, payload bytes and sources, as key=value pairs:
+            (page-created, page-deleted, metadata-changed, deltas or checkpoint), the page or pages it \
+            touches, and for deltas the delta ids, epochs, payload bytes and sources, as key=value pairs:
 
               lsn=3 time=2025-01-02T03:04:05.000000000Z type=deltas page=1 delta=2 epoch=2 bytes=14 source=user
 
@@ -23,25 +23,34 @@ struct LogCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: "Start at this LSN (an error if it lies beyond the log).")
+    @Option(name: .long, help: ArgumentHelp("Start at this LSN (an error if it lies beyond the log).", valueName: "lsn"))
     var fromLSN: UInt64?
 
-    @Option(name: .long, help: "Stop after this LSN.")
+    @Option(name: .long, help: ArgumentHelp("Stop after this LSN.", valueName: "lsn"))
     var toLSN: UInt64?
 
-    @Option(name: .long, help: "Only records that touch this page id.")
+    @Option(name: .long, help: ArgumentHelp("Only records that touch this page id.", valueName: "id"))
     var page: UInt64?
 
-    @Option(name: .long, help: "Only deltas records with a delta from this source (user, compute, replay, disk, … or a custom label).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only deltas records with a delta from this source (user, compute, replay, disk, … or a custom label).",
+            valueName: "label")
+    )
     var source: String?
 
-    @Option(name: .long, help: "Only records stamped at or after this time (nanoseconds since the UNIX epoch).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only records stamped at or after this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var since: UInt64?
 
-    @Option(name: .long, help: "Only records stamped at or before this time (nanoseconds since the UNIX epoch).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only records stamped at or before this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var until: UInt64?
 
-    @Option(name: .long, help: "Print at most this many records.")
+    @Option(name: .long, help: ArgumentHelp("Print at most this many records.", valueName: "n"))
     var limit: Int?
 
     @Flag(name: .long, help: "Print one JSON object per line instead of text.")
@@ -85,7 +94,9 @@ struct LogCommand: ParsableCommand {
         if let until, record.timestamp > until { return false }
         if let page, !Self.pages(of: record).contains(PageID(page)) { return false }
         if let source {
-            guard case .deltas(let deltas) = record.body, deltas.contains(where: { $0.source.label == source }) else { return false }
+            guard case .deltas(let deltas) = record.body, deltas.contains(where: { $0.source.label == source }) else {
+                return false
+            }
         }
         return true
     }
@@ -98,6 +109,8 @@ struct LogCommand: ParsableCommand {
         case .deltas(let deltas):
             var seen = Set<PageID>()
             return deltas.map(\.page).filter { seen.insert($0).inserted }
+        case .checkpoint:
+            return []
         }
     }
 
@@ -107,6 +120,7 @@ struct LogCommand: ParsableCommand {
         case .pageDeleted: "page-deleted"
         case .deltas: "deltas"
         case .metadataChanged: "metadata-changed"
+        case .checkpoint: "checkpoint"
         }
     }
 
@@ -114,14 +128,17 @@ struct LogCommand: ParsableCommand {
     static func text(_ record: LogRecord) -> String {
         var fields = [
             "lsn=\(record.lsn)", "time=\(TimeText.iso8601(record.timestamp))", "type=\(typeName(record.body))",
-            "page=" + pages(of: record).map(\.description).joined(separator: ","),
         ]
+        let pages = pages(of: record)
+        if !pages.isEmpty { fields.append("page=" + pages.map(\.description).joined(separator: ",")) }
         switch record.body {
         case .pageCreated(_, let size, let location, let metadata):
             fields += ["size=\(size)", "location=\(location)"]
             if !metadata.isEmpty { fields.append("metadata=" + metadata.keys.joined(separator: ",")) }
         case .pageDeleted:
             break
+        case .checkpoint(let covered):
+            fields.append("covers=\(covered)")
         case .metadataChanged(_, let metadata):
             fields.append("metadata=" + metadata.keys.joined(separator: ","))
         case .deltas(let deltas):
@@ -158,6 +175,8 @@ struct LogCommand: ParsableCommand {
             object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
         case .pageDeleted:
             break
+        case .checkpoint(let covered):
+            object["covers"] = .uint(covered.rawValue)
         case .metadataChanged(_, let metadata):
             object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
         case .deltas(let deltas):

@@ -24,16 +24,17 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: "Rebuild the state after the record with this LSN.")
+    @Option(name: .long, help: ArgumentHelp("Rebuild the state after the record with this LSN.", valueName: "lsn"))
     var toLSN: UInt64?
 
-    @Option(name: .long, help: "Rebuild the state at this epoch cut.")
+    @Option(name: .long, help: ArgumentHelp("Rebuild the state at this epoch cut.", valueName: "epoch"))
     var toEpoch: UInt64?
 
-    @Option(name: .long, help: "Rebuild the state at this time (nanoseconds since the UNIX epoch).")
+    @Option(
+        name: .long, help: ArgumentHelp("Rebuild the state at this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var toTime: UInt64?
 
-    @Option(name: .long, help: "The directory of the new store (must not exist, or be empty).")
+    @Option(name: .long, help: ArgumentHelp("The directory of the new store (must not exist, or be empty).", valueName: "dir"))
     var out: String
 
     /// The one target given.
@@ -56,6 +57,10 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         guard let target else { throw ValidationError("give exactly one of --to-lsn, --to-epoch and --to-time") }
         try StoreDirectory.requireExisting(store)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CommandLineError("\(out) is a file: replay writes a new store directory and overwrites nothing")
+        }
         guard try StoreDirectory.isAbsentOrEmpty(out) else {
             throw CommandLineError("\(out) already exists and is not empty: replay writes a new store and overwrites nothing")
         }
@@ -63,7 +68,9 @@ struct ReplayCommand: ParsableCommand {
         let pastDigest = try past.stateDigest()
         let outPath = StoreDirectory.normalized(out)
         let copy = try StoreCopy.write(past, toNewStoreAt: outPath)
-        print("Rebuilt \(StoreDirectory.normalized(store)) as of \(target): \(counted(past.pageCount, "page")), next delta id \(past.nextDeltaID).")
+        print(
+            "Rebuilt \(StoreDirectory.normalized(store)) as of \(target): \(counted(past.pageCount, "page")), next delta id \(past.nextDeltaID)."
+        )
         print("Wrote it to a new store at \(outPath) (store id \(copy.storeID)), checkpointed at LSN \(copy.checkpointLSN).")
         print("Digest of the rebuilt state: \(pastDigest)")
         print("Digest of the new store:     \(copy.digest)")

@@ -28,11 +28,12 @@ enum StoreDirectory {
 
     /// Whether `path` does not exist or is an empty directory.
     ///
-    /// - Throws: when `path` is a file, or a directory that cannot be listed.
+    /// - Throws: ``LogError/notAStore(path:)`` when `path` is a file; an error when the directory
+    ///   cannot be listed.
     static func isAbsentOrEmpty(_ path: String) throws -> Bool {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }
-        guard isDirectory.boolValue else { return false }
+        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path)) }
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path).isEmpty
         } catch {

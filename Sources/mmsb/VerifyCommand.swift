@@ -10,8 +10,9 @@ struct VerifyCommand: ParsableCommand {
             Rebuilds the state from the checkpoint and the log records after it, and, when the store \
             keeps its history from LSN 1, again by replaying the whole log from an empty store, and \
             compares the digests (XXH3-64 over the id counters and every page). Read-only. Exits 0 \
-            when the store is consistent and 1 with an error otherwise; damaged files are errors that \
-            name the file and offset.
+            when the store is consistent (noting a torn tail at the end of the log, which is what a \
+            crash leaves) and 1 with an error otherwise; damaged files are errors that name the file \
+            and offset.
             """
     )
 
@@ -26,5 +27,10 @@ struct VerifyCommand: ParsableCommand {
             throw CommandLineError("the store is inconsistent: \(report.description.dropFirst("INCONSISTENT: ".count))")
         }
         print(report)
+        if let tornTail = try StateBus.summary(ofStoreAt: store).tornTail {
+            print(
+                "Note: the log ends in a torn tail that both rebuilds stop before, and that opening the store for writing cuts: \(tornTail)."
+            )
+        }
     }
 }

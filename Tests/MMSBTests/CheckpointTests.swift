@@ -121,9 +121,8 @@ import Testing
         }
         let checkpoint = directory.path + "/ckpt/" + (try Self.files(directory.path + "/ckpt")).first!
         let original = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
-        // Every byte of the small checkpoint (metadata, counters, headers; the large page's bytes sampled).
-        let positions = Array(0..<200) + Array(stride(from: 200, to: original.count, by: 97)) + Array((original.count - 40)..<original.count)
-        for position in Set(positions).sorted() {
+        // Every byte of the checkpoint: headers, counters, metadata, page bytes, trailer.
+        for position in 0..<original.count {
             var damaged = original
             damaged[position] ^= 0xFF
             try damaged.write(to: URL(fileURLWithPath: checkpoint))

@@ -56,7 +56,9 @@ private struct Transcript: TextOutputStream {
         #expect(lines.contains(
             "Travelled back to log record 2: there page 1 reads \"MMSB-DELTA-PROOF\" at epoch 1; the live store is unchanged."))
         #expect(lines.contains { $0.hasPrefix("Verified the store: the live state, the state read back from its files, and a full replay") })
-        #expect(lines.last == "Took a checkpoint covering record 3, so the next open replays nothing; the log is kept for time travel.")
+        let last = try #require(lines.last)
+        #expect(last.hasPrefix("Took a checkpoint covering record "))
+        #expect(last.hasSuffix(", so the next open replays nothing; the log is kept for time travel."))
         #expect(try StateBus.verify(storeAt: directory).isConsistent)
     }
 

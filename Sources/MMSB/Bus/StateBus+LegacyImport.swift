@@ -6,6 +6,8 @@ public struct LegacyImportReport: Sendable, Equatable, CustomStringConvertible {
     /// extent the log writes to each).
     public var inferredPages = 0
     /// Log frames applied as deltas.
+    ///
+    /// Pages inferred from the log are as large as the longest mask the log has for them.
     public var deltasApplied = 0
     /// Log frames skipped because the snapshot already holds them (before its log offset).
     public var framesCoveredBySnapshot = 0
@@ -54,7 +56,8 @@ extension StateBus {
         var extents: [PageID: Int] = [:]
         let known = Set(pages.map(\.id))
         for entry in entries where !known.contains(PageID(entry.pageID)) && entry.pageID != 0 {
-            let extent = entry.mask.lastIndex(of: true).map { $0 + 1 } ?? 0
+            // A mask-built delta spans its whole mask, so the page must hold the mask's length.
+            let extent = entry.writesNothing ? 0 : entry.mask.count
             if extent > 0 { extents[PageID(entry.pageID), default: 0] = max(extents[PageID(entry.pageID)] ?? 0, extent) }
         }
         for (id, size) in extents { pages.append((id, size, .cpu, .zero, PageMetadata(), nil)) }

@@ -37,7 +37,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .storeNotFound(let path):
-            return "no store at \(path): the directory does not exist (open with create: true to make one)"
+            return "no store at \(path): the directory does not exist (open with createIfMissing: true to make one)"
         case .notAStore(let path):
             return "\(path) is not an MMSB store: it has no MANIFEST and is not empty"
         case .badMagic(let file, let offset):
@@ -78,6 +78,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case 17: "file exists"
         case 20: "not a directory"
         case 21: "is a directory"
+        case 27: "file too large"
         case 28: "no space left on device"
         case 30: "read-only file system"
         case 122: "disk quota exceeded"

@@ -102,12 +102,15 @@ struct LogRecovery {
                     let damage = RecoveryReport.Damage(
                         file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
                         reason: "\(reason) (at offset \(badOffset))")
-                    if isLast || readOnly {
+                    if isLast {
+                        // A read-only walk reports the torn tail but leaves the file as it is.
                         if !readOnly { try cut(path, at: offset) }
                         report.tornTail = damage
-                        if readOnly { return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID) }
                         break scan
                     }
+                    // Damage in a sealed segment is corruption for every reader; only a writable open
+                    // may salvage it.
+                    guard !readOnly else { throw .corrupt(file: path, offset: badOffset, reason: reason) }
                     guard mode == .salvage else { throw .corrupt(file: path, offset: badOffset, reason: reason) }
                     try cut(path, at: offset)
                     var dropped = damage

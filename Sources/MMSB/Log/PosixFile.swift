@@ -121,13 +121,21 @@ struct PosixFile: ~Copyable {
         return Int(status.st_size)
     }
 
-    /// Takes an exclusive advisory lock without waiting. The corresponding C function is `flock`.
+    /// Takes an exclusive advisory lock, waiting at most about 200 ms for it. The corresponding C
+    /// function is `flock`.
     ///
-    /// - Throws: ``LogError/locked(path:)`` when another open file description holds it.
+    /// The short wait is for a lock that was just released: a process forked by this one (to run any
+    /// program) shares every open descriptor until it executes the program, and an `flock` lasts as long
+    /// as any copy of its descriptor, so a closed store can look held for a moment.
+    /// - Throws: ``LogError/locked(path:)`` when another process holds it.
     func lockExclusively() throws(LogError) {
+        var attempts = 0
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EWOULDBLOCK { throw .locked(path: path) }
-            if errno != EINTR { throw .io(operation: "flock", path: path, errno: errno) }
+            if errno == EINTR { continue }
+            guard errno == EWOULDBLOCK else { throw .io(operation: "flock", path: path, errno: errno) }
+            attempts += 1
+            if attempts > 20 { throw .locked(path: path) }
+            usleep(10_000)
         }
     }
 }

@@ -86,7 +86,10 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = created ? "created a new store" : "recovered \(recordsReplayed) records from \(segmentsRead) segments up to LSN \(lastLSN)"
+        var text = created
+            ? "created a new store"
+            : "recovered \(recordsReplayed) record\(recordsReplayed == 1 ? "" : "s") from \(segmentsRead) segment\(segmentsRead == 1 ? "" : "s")"
+                + (checkpointLSN > .zero ? " after the checkpoint at LSN \(checkpointLSN)" : "")
         if let tornTail { text += "; torn tail cut: \(tornTail)" }
         if let salvaged { text += "; salvaged: \(salvaged)" }
         return text
