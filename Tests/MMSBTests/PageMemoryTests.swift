@@ -32,7 +32,7 @@ private final class HeldBuffer: Sendable {
 
 /// Buffers shared between tasks.
 private final class Shelf: Sendable {
-    let held = Mutex<[HeldBuffer]>([])
+    let held = Locked<[HeldBuffer]>([])
 }
 
 // MARK: Size classes

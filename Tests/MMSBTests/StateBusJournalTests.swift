@@ -9,7 +9,7 @@ import Testing
 
     /// Records every record it is given; when armed, throws instead and records nothing.
     final class TestJournal: WriteAheadJournal {
-        private let state = Mutex<(records: [JournalRecord], failure: JournalFailure?)>(([], nil))
+        private let state = Locked<(records: [JournalRecord], failure: JournalFailure?)>(([], nil))
 
         var records: [JournalRecord] { state.withLock { $0.records } }
         var count: Int { state.withLock { $0.records.count } }

@@ -208,10 +208,10 @@ enum StoreFixture {
 
 /// What the writer threads of the group-commit test share.
 private final class ConcurrentWriters: Sendable {
-    let receipts: Mutex<[[WriteReceipt]]>
-    let failures = Mutex<[String]>([])
+    let receipts: Locked<[[WriteReceipt]]>
+    let failures = Locked<[String]>([])
 
-    init(threads: Int) { receipts = Mutex(Array(repeating: [], count: threads)) }
+    init(threads: Int) { receipts = Locked(Array(repeating: [], count: threads)) }
 }
 
 // MARK: Tests

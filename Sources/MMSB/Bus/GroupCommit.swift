@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Lets concurrent writers in ``Durability/always`` mode share one `fdatasync` (group commit).
 ///
@@ -14,7 +13,7 @@ final class GroupCommit: Sendable {
         var leaderActive = false
     }
 
-    private let queue = Mutex(Queue())
+    private let queue = Locked(Queue())
 
     /// Runs `body` as part of a group and returns its result once the group's sync has returned.
     func perform<R>(on bus: StateBus, _ body: (inout BusState) throws -> R) throws -> R {

@@ -11,7 +11,7 @@ import Synchronization
 final class OpenStore: Sendable {
     let path: String
     /// The current manifest; its lock also serialises checkpoints.
-    let manifest: Mutex<Manifest>
+    let manifest: Locked<Manifest>
     let store: StoreID
     let log: TransactionLog
     let report: RecoveryReport
@@ -21,7 +21,7 @@ final class OpenStore: Sendable {
 
     init(path: String, manifest: Manifest, log: TransactionLog, report: RecoveryReport, options: StoreOptions, lock: consuming PosixFile) {
         self.path = path
-        self.manifest = Mutex(manifest)
+        self.manifest = Locked(manifest)
         store = manifest.store
         self.log = log
         self.report = report
@@ -46,12 +46,12 @@ final class OpenStore: Sendable {
 /// Owns the lock file's descriptor until the store is closed or goes away.
 private final class LockHolder: Sendable {
     /// The descriptor, or -1 once released.
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Locked<Int32>
 
     init(_ file: consuming PosixFile) {
         // The PosixFile closes its own descriptor when it goes; keep a duplicate, which shares the open
         // file description and so the flock.
-        descriptor = Mutex(dup(file.descriptor))
+        descriptor = Locked(dup(file.descriptor))
     }
 
     /// Closes the descriptor, releasing the lock; later calls do nothing.

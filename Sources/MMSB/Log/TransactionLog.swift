@@ -8,10 +8,10 @@ import Synchronization
 /// once per group of changes before any of them becomes visible (group commit). The first storage failure poisons the log: every later append fails
 /// with ``LogError/poisoned(cause:)``, because a failed `fsync` may have lost data for good.
 final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
-    // @unchecked Sendable is sound: `writer` is a Mutex, `durability` is immutable, and `timer` is set
+    // @unchecked Sendable is sound: `writer` is a `Locked` (a pthread mutex), `durability` is immutable, and `timer` is set
     // once in init and afterwards only cancelled, which Dispatch allows from any thread.
     let durability: Durability
-    private let writer: Mutex<LogWriter>
+    private let writer: Locked<LogWriter>
     /// Bytes of records appended since the last checkpoint (for automatic checkpoints).
     let bytesSinceCheckpoint = Atomic<Int>(0)
     private let timer: (any DispatchSourceTimer)?
@@ -21,7 +21,7 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
         nextLSN: UInt64, nextDeltaID: UInt64, timestamp: UInt64
     ) throws(LogError) {
         self.durability = durability
-        writer = Mutex(try LogWriter(
+        writer = Locked(try LogWriter(
             directory: directory, store: store, segmentLimit: segmentLimit,
             nextLSN: nextLSN, nextDeltaID: nextDeltaID, timestamp: timestamp))
         let interval: Duration? =

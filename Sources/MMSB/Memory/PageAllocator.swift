@@ -5,7 +5,7 @@ import Synchronization
 /// Each buffer is a noncopyable ``PageBuffer`` that returns its memory when it goes out of scope, so
 /// a buffer can be neither freed twice nor used after it was freed.
 public final class PageAllocator: Sendable {
-    private let pool = Mutex(PageMemoryPool())
+    private let pool = Locked(PageMemoryPool())
 
     public init() {}
 
