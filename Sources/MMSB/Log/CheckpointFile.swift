@@ -82,7 +82,8 @@ enum CheckpointFile {
         guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<trailer])) == u32(trailer + 24) else {
             throw .corrupt(file: file, offset: trailer + 24, reason: "checkpoint checksum mismatch")
         }
-        guard sectionCount == pageCount + 1 else {
+        // Every section takes at least 16 bytes, so a count beyond the file's size is damage (and would overflow).
+        guard pageCount < UInt64(bytes.count), sectionCount == pageCount + 1 else {
             throw .corrupt(file: file, offset: 48, reason: "\(sectionCount) sections for \(pageCount) pages")
         }
         var contents = Contents(lsn: lsn, highestPageID: 0, nextDeltaID: 1, pages: [])
