@@ -21,27 +21,29 @@ let package = Package(
         // records into a bus (fast path against decoded path); the first input byte picks which.
         .executableTarget(
             name: "FuzzLog",
-            dependencies: [.product(name: "MMSB", package: "MMSB")],
+            dependencies: [.product(name: "MMSB", package: "MMSB"), "FuzzSupport"],
             swiftSettings: fuzzSettings
         ),
         // The original system's MMSBLOG1 transaction log and MMSBSNAP checkpoint; the first byte picks which.
         .executableTarget(
             name: "FuzzLegacy",
-            dependencies: [.product(name: "MMSB", package: "MMSB")],
+            dependencies: [.product(name: "MMSB", package: "MMSB"), "FuzzSupport"],
             swiftSettings: fuzzSettings
         ),
         // Checkpoint files: decode, then load into a bus and compare (checksums optionally repaired).
         .executableTarget(
             name: "FuzzCheckpoint",
-            dependencies: [.product(name: "MMSB", package: "MMSB")],
+            dependencies: [.product(name: "MMSB", package: "MMSB"), "FuzzSupport"],
             swiftSettings: fuzzSettings
         ),
         // PageMetadata(blob:).
         .executableTarget(
             name: "FuzzMetadata",
-            dependencies: [.product(name: "MMSB", package: "MMSB")],
+            dependencies: [.product(name: "MMSB", package: "MMSB"), "FuzzSupport"],
             swiftSettings: fuzzSettings
         ),
+        // libFuzzer's driver hand-over, shared by every fuzz target.
+        .target(name: "FuzzSupport", swiftSettings: fuzzSettings),
         // Writes the seed corpora: a small real store's segment and manifest, plus the spec's golden bytes.
         .executableTarget(
             name: "FuzzSeeds",

@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import MMSB
+import FuzzSupport
 
 /// One input: byte 0's bit 0 says whether to recompute the checksums first, the rest is a checkpoint
 /// file. A trap, or an oracle mismatch (which traps here), is a finding.
@@ -17,16 +18,7 @@ public func fuzzOne(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
     fuzzCheckpoint(UnsafeRawBufferPointer(start: size > 0 ? data : nil, count: size))
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzCheckpoint_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzOne(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzOne(data, size) }
 }
