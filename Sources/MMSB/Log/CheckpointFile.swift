@@ -109,8 +109,8 @@ enum CheckpointFile {
                 }
                 contents.highestPageID = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
                 contents.nextDeltaID = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-                guard contents.nextDeltaID > 0 else {
-                    throw .corrupt(file: file, offset: sectionStart, reason: "next delta id 0")
+                guard contents.nextDeltaID > 0, contents.nextDeltaID <= LogLimits.maximumDeltaID else {
+                    throw .corrupt(file: file, offset: sectionStart, reason: "next delta id \(contents.nextDeltaID) out of range")
                 }
                 continue
             }

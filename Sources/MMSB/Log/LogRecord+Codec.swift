@@ -5,6 +5,9 @@ enum LogLimits {
     static let maximumPageSize = PageMemoryPool.maximumBufferSize
     static let maximumMetadataBytes = 1 << 24
     static let maximumIntentBytes = 1 << 16
+    /// The largest delta id a file may name. No log reaches it (2⁶² deltas at a billion a second take
+    /// 146 years), and the bound keeps id arithmetic on damaged counters from overflowing.
+    static let maximumDeltaID: UInt64 = 1 << 62
 }
 
 /// Source codes in a delta's flag byte; 7 means a custom label follows.
