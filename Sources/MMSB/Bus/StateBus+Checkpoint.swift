@@ -36,35 +36,7 @@ extension StateBus {
         let covered = store.log.nextLSN.rawValue
         try store.log.append(.checkpoint(covered: LSN(covered)), timestamp: configuration.clock.now())
         try store.log.rotate()
-        let directory = store.checkpointDirectory
-        let final = directory + "/" + CheckpointFile.name(covered)
-        do {
-            let temporary = final + ".tmp"
-            var writer = try CheckpointWriter(path: temporary)
-            let slots = state.table.slotsByID()
-            try writer.header(store: store.store, lsn: covered, pageCount: slots.count)
-            var counters = ByteWriter(capacity: 16)
-            counters.uint64(state.highestPageID)
-            counters.uint64(state.nextDeltaID)
-            try writer.section(kind: CheckpointFile.countersKind, prefix: counters.bytes)
-            for slot in slots {
-                let id = state.table.id(slot)
-                let blob = state.metadata[id]?.blob ?? []
-                var prefix = ByteWriter(capacity: 29 + blob.count)
-                prefix.uint64(id.rawValue)
-                prefix.uint64(UInt64(state.table.size(slot)))
-                prefix.uint8(state.table.location(slot).rawValue)
-                prefix.uint64(state.table.epoch(slot).rawValue)
-                prefix.uint32(UInt32(blob.count))
-                prefix.append(blob)
-                try writer.section(
-                    kind: CheckpointFile.pageKind, prefix: prefix.bytes,
-                    bytes: UnsafeRawBufferPointer(start: state.table.data(slot), count: state.table.size(slot)))
-            }
-            try writer.finish()
-            try FileSystem.rename(temporary, to: final)
-            try FileSystem.synchronizeDirectory(directory)
-        }
+        try writeCheckpointFile(state, store: store, covered: covered)
         var next = manifest
         next.generation += 1
         next.checkpointLSN = covered
@@ -73,6 +45,37 @@ extension StateBus {
         manifest = next
         try collectGarbage(store: store, manifest: next)
         return LSN(covered)
+    }
+
+    /// Writes `ckpt/<covered>.ckpt` from the state: to a temporary file, synced, renamed, directory synced.
+    private func writeCheckpointFile(_ state: borrowing BusState, store: OpenStore, covered: UInt64) throws(LogError) {
+        let directory = store.checkpointDirectory
+        let final = directory + "/" + CheckpointFile.name(covered)
+        let temporary = final + ".tmp"
+        var writer = try CheckpointWriter(path: temporary)
+        let slots = state.table.slotsByID()
+        try writer.header(store: store.store, lsn: covered, pageCount: slots.count)
+        var counters = ByteWriter(capacity: 16)
+        counters.uint64(state.highestPageID)
+        counters.uint64(state.nextDeltaID)
+        try writer.section(kind: CheckpointFile.countersKind, prefix: counters.bytes)
+        for slot in slots {
+            let id = state.table.id(slot)
+            let blob = state.metadata[id]?.blob ?? []
+            var prefix = ByteWriter(capacity: 29 + blob.count)
+            prefix.uint64(id.rawValue)
+            prefix.uint64(UInt64(state.table.size(slot)))
+            prefix.uint8(state.table.location(slot).rawValue)
+            prefix.uint64(state.table.epoch(slot).rawValue)
+            prefix.uint32(UInt32(blob.count))
+            prefix.append(blob)
+            try writer.section(
+                kind: CheckpointFile.pageKind, prefix: prefix.bytes,
+                bytes: UnsafeRawBufferPointer(start: state.table.data(slot), count: state.table.size(slot)))
+        }
+        try writer.finish()
+        try FileSystem.rename(temporary, to: final)
+        try FileSystem.synchronizeDirectory(directory)
     }
 
     /// Deletes checkpoints the manifest does not name and, unless history is kept, segments below the

@@ -70,6 +70,7 @@ enum CheckpointFile {
         }
         guard StoreID(high: u64(16), low: u64(24)) == store else { throw .foreignFile(file: file) }
         let lsn = u64(32)
+        guard lsn > 0, lsn <= LogLimits.maximumLSN else { throw .corrupt(file: file, offset: 32, reason: "covered LSN \(lsn) out of range") }
         let pageCount = u64(40)
         let sectionCount = u64(48)
         let trailer = bytes.count - trailerSize

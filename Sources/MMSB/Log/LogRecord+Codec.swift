@@ -8,6 +8,8 @@ enum LogLimits {
     /// The largest delta id a file may name. No log reaches it (2⁶² deltas at a billion a second take
     /// 146 years), and the bound keeps id arithmetic on damaged counters from overflowing.
     static let maximumDeltaID: UInt64 = 1 << 62
+    /// The largest LSN a file may name, for the same reason.
+    static let maximumLSN: UInt64 = 1 << 62
 }
 
 /// Source codes in a delta's flag byte; 7 means a custom label follows.

@@ -64,7 +64,8 @@ struct Manifest: Equatable {
         let minor = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 10, as: UInt16.self))
         guard major <= StoreFormat.major else { throw .unsupportedVersion(file: file, major: major, minor: minor) }
         guard UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) == UInt32(slotSize),
-              UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 56, as: UInt32.self)) == 0
+              UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 56, as: UInt32.self)) == 0,
+              (1...LogLimits.maximumLSN).contains(field(40)), field(48) <= LogLimits.maximumLSN
         else { return nil }
         return Manifest(
             store: StoreID(high: field(16), low: field(24)), generation: field(32),

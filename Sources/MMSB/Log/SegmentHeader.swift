@@ -77,7 +77,9 @@ struct SegmentHeader: Equatable {
             guard try reader.fixed(UInt32.self, "salt") == header.salt else {
                 throw LogError.corrupt(file: file, offset: 56, reason: "segment salt does not match its store and base LSN")
             }
-            guard header.baseLSN > 0 else { throw LogError.corrupt(file: file, offset: 32, reason: "base LSN 0") }
+            guard header.baseLSN > 0, header.baseLSN <= LogLimits.maximumLSN else {
+                throw LogError.corrupt(file: file, offset: 32, reason: "base LSN \(header.baseLSN) out of range")
+            }
             guard header.firstDeltaID > 0, header.firstDeltaID <= LogLimits.maximumDeltaID else {
                 throw LogError.corrupt(file: file, offset: 40, reason: "first delta id \(header.firstDeltaID) out of range")
             }
