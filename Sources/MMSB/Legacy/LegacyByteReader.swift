@@ -24,6 +24,14 @@ struct LegacyByteReader {
         offset += magic.count
     }
 
+    /// Reads a file header: `magic`, then a `u32` version that must lie in `versions`; returns the version.
+    mutating func header(magic: [UInt8], versions: ClosedRange<UInt32>) throws(LegacyFormatError) -> UInt32 {
+        try expectMagic(magic)
+        let version = try uint32("version")
+        guard versions.contains(version) else { throw .unsupportedVersion(version, supported: versions) }
+        return version
+    }
+
     mutating func uint8(_ field: String) throws(LegacyFormatError) -> UInt8 {
         try littleEndian(UInt8.self, field)
     }

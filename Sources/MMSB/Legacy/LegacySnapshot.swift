@@ -38,11 +38,7 @@ public struct LegacySnapshot: Equatable, Sendable {
     /// - Throws: ``LegacyFormatError`` naming the byte offset of the first fault.
     public init(bytes: [UInt8]) throws(LegacyFormatError) {
         var reader = LegacyByteReader(bytes)
-        try reader.expectMagic(Self.magic)
-        let version = try reader.uint32("version")
-        guard Self.supportedVersions.contains(version) else {
-            throw .unsupportedVersion(version, supported: Self.supportedVersions)
-        }
+        let version = try reader.header(magic: Self.magic, versions: Self.supportedVersions)
         let countOffset = reader.offset
         let pageCount = try reader.uint32("page_count")
         let logOffset = try reader.uint64("log_offset")

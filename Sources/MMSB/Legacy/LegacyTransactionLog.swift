@@ -41,11 +41,7 @@ public struct LegacyTransactionLog: Equatable, Sendable {
     ///   for a partly valid file.
     public init(bytes: [UInt8]) throws(LegacyFormatError) {
         var reader = LegacyByteReader(bytes)
-        try reader.expectMagic(Self.magic)
-        let version = try reader.uint32("version")
-        guard Self.supportedVersions.contains(version) else {
-            throw .unsupportedVersion(version, supported: Self.supportedVersions)
-        }
+        let version = try reader.header(magic: Self.magic, versions: Self.supportedVersions)
         var entries: [LegacyLogEntry] = []
         while !reader.isAtEnd {
             entries.append(try Self.frame(from: &reader, version: version))
