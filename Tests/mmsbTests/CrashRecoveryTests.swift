@@ -38,7 +38,7 @@ import Darwin
     /// Without a kill the writer stops after `--calls`, closes the store, and a second run continues the
     /// same sequence where the log ends.
     @Test func writerStopsAfterCallsAndContinuesTheSequence() throws {
-        let directory = CrashScratchDirectory()
+        let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 77
         let first = try CrashHarness.runToEnd(["crash-writer", store, "--durability", "none", "--pages", "3", "--seed", "\(seed)", "--calls", "25"])
@@ -76,7 +76,7 @@ import Darwin
         (["--pages"], "--pages"),
     ])
     func badOptionsAreCleanErrors(options: [String], mention: String) throws {
-        let directory = CrashScratchDirectory()
+        let directory = ScratchDirectory()
         let result = try CrashHarness.runToEnd(["crash-writer", directory.path + "/store"] + options)
         #expect(result.status != 0)
         #expect(result.error.contains("Error:"))
@@ -87,7 +87,7 @@ import Darwin
     }
 
     @Test func badStoresAreCleanErrors() throws {
-        let directory = CrashScratchDirectory()
+        let directory = ScratchDirectory()
         // A plain file where the store should be.
         let file = directory.path + "/file"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
@@ -140,18 +140,6 @@ import Darwin
         let end = CrashWorkload.lastDeltaID(ofCall: 40, seed: 3, pages: 8)
         #expect(CrashWorkload.call(after: DeltaID(end.rawValue + 1), seed: 3, pages: 8) == 40)
     }
-}
-
-/// A fresh directory under the temporary folder, removed when the value goes away.
-struct CrashScratchDirectory: ~Copyable {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("mmsb-crash-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Starts crash writers, kills them, and checks what recovery kept.
@@ -217,7 +205,7 @@ enum CrashHarness {
     /// `early` trials are killed 0–40 ms after the start, often while the store or its pages are
     /// being created; the others 20–150 ms after the writer said it was ready.
     private static func trial(mode: CrashWriterCommand.Mode, seed: UInt64, early: Bool, summary: inout Summary) throws {
-        let directory = CrashScratchDirectory()
+        let directory = ScratchDirectory()
         let store = directory.path + "/store"
         var random = SplitMix64(seed: seed ^ 0x5EED_CAFE)
         let delay = early ? Double(random.next() % 41) / 1_000 : Double(20 + random.next() % 131) / 1_000

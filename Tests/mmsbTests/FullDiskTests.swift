@@ -8,7 +8,7 @@ import Testing
 @Suite struct FullDiskTests {
     @Test(arguments: [CrashWriterCommand.Mode.always, .none])
     func aFullDiskIsATypedErrorAndLosesNothingAcknowledged(mode: CrashWriterCommand.Mode) throws {
-        let directory = CrashScratchDirectory()
+        let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 2_024
         let result = try CrashHarness.runToEnd([

@@ -4,21 +4,6 @@ import Testing
 
 @testable import mmsb
 
-/// A directory under the system's temporary directory, removed when the value goes away.
-private final class ScratchDirectory {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("mmsb-cli-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// A path inside the directory.
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// A store with a known history of 10 records at fixed times:
 ///
 /// | LSN | change |

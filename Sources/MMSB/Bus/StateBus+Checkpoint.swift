@@ -85,8 +85,8 @@ extension StateBus {
         for name in try FileSystem.list(store.checkpointDirectory) where name != keep && (name.hasSuffix(".ckpt") || name.hasSuffix(".tmp")) {
             try FileSystem.remove(store.checkpointDirectory + "/" + name)
         }
-        for name in try FileSystem.list(store.logDirectory) where name.hasSuffix(".seg") {
-            guard let base = UInt64(name.prefix(20)), base < manifest.firstLiveSegmentLSN else { continue }
+        for name in try FileSystem.list(store.logDirectory) {
+            guard let base = LogWriter.segmentLSN(fromName: name), base < manifest.firstLiveSegmentLSN else { continue }
             try FileSystem.remove(store.logDirectory + "/" + name)
         }
         try FileSystem.synchronizeDirectory(store.checkpointDirectory)

@@ -132,7 +132,7 @@ extension StateBus {
 
     /// The store directory, which must exist and hold a manifest.
     private static func existingStore(_ directory: String) throws(LogError) -> String {
-        let path = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let path = OpenStore.normalizedPath(directory)
         guard FileSystem.kind(of: path).isDirectory else { throw .storeNotFound(path: path) }
         guard FileSystem.kind(of: path + "/" + Manifest.fileName).exists else { throw .notAStore(path: path) }
         return path

@@ -100,15 +100,11 @@ extension StateBus {
                 } catch {
                     failure = .rejected(ReplayFailure(reason: "\(error)"))
                 }
-                for undo in stride(from: index - 1, through: 0, by: -1) {
-                    state.table.setEpoch(slots[undo], Epoch(UInt64(UInt(bitPattern: savedEpochs[undo]))))
-                }
+                Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: index)
                 throw failure
             }
             guard reader.isAtEnd else {
-                for undo in stride(from: count - 1, through: 0, by: -1) {
-                    state.table.setEpoch(slots[undo], Epoch(UInt64(UInt(bitPattern: savedEpochs[undo]))))
-                }
+                Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: count)
                 throw .malformed(DecodeFailure(offset: reader.position, reason: "\(reader.remaining) unexpected bytes after the record body"))
             }
             // Pass 2: copy the runs; the bytes decoded once already, so nothing can fail.

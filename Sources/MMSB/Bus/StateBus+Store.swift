@@ -16,7 +16,7 @@ extension StateBus {
     /// - Throws: ``LogError`` (not a store, another store's files, newer format, corruption, locked,
     ///   I/O), and ``PageError`` / ``DeltaError`` never: a record that does not apply is ``LogError/corrupt(file:offset:reason:)``.
     public static func open(at directory: String, options: StoreOptions = StoreOptions()) throws -> StateBus {
-        let path = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let path = OpenStore.normalizedPath(directory)
         let kind = FileSystem.kind(of: path)
         if !kind.exists {
             guard options.createIfMissing else { throw LogError.storeNotFound(path: path) }

@@ -255,7 +255,7 @@ extension StateBus {
     }
 
     /// Undoes tentative epochs of the first `count` batch entries, newest first.
-    private static func restoreEpochs(
+    static func restoreEpochs(
         _ table: borrowing PageTable, slots: UnsafeMutablePointer<Int>, saved: UnsafeMutablePointer<Int>, count: Int
     ) {
         for index in stride(from: count - 1, through: 0, by: -1) {

@@ -41,7 +41,7 @@ struct LogRecovery {
         var nextDeltaID: UInt64 = checkpointDeltaID ?? 1
         var counting = false
         var previousTimestamp: UInt64 = 0
-        let names = try segmentNames().filter { UInt64($0.prefix(20)).map { $0 >= firstLSN } ?? false }
+        let names = try segmentNames().filter { LogWriter.segmentLSN(fromName: $0)! >= firstLSN }
         for (index, name) in names.enumerated() {
             let path = directory + "/" + name
             let isLast = index == names.count - 1
@@ -214,9 +214,7 @@ struct LogRecovery {
 
     /// Segment file names in LSN order (names are zero-padded LSNs, so name order is LSN order).
     private func segmentNames() throws(LogError) -> [String] {
-        try FileSystem.list(directory).filter { name in
-            name.count == 24 && name.hasSuffix(".seg") && name.prefix(20).allSatisfy(\.isNumber)
-        }
+        try FileSystem.list(directory).filter { LogWriter.segmentLSN(fromName: $0) != nil }
     }
 
     /// Cuts `path` to `length` bytes and makes the cut durable.

@@ -53,6 +53,12 @@ struct LogWriter: ~Copyable {
         return String(repeating: "0", count: 20 - digits.count) + digits + ".seg"
     }
 
+    /// The LSN a segment file name stands for, or nil for any other name.
+    static func segmentLSN(fromName name: String) -> UInt64? {
+        guard name.count == 24, name.hasSuffix(".seg"), name.prefix(20).allSatisfy(\.isNumber) else { return nil }
+        return UInt64(name.prefix(20))
+    }
+
     /// Creates the segment file, writes and syncs its header, and syncs the directory entry.
     private static func createSegment(_ header: SegmentHeader, directory: String) throws(LogError) -> PosixFile {
         let file = try PosixFile.open(directory + "/" + segmentName(header.baseLSN), flags: O_CREAT | O_EXCL | O_WRONLY)

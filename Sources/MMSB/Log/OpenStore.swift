@@ -40,6 +40,11 @@ final class OpenStore: Sendable {
     }
 
     static func logDirectory(_ path: String) -> String { path + "/log" }
+
+    /// `directory` without a trailing slash (except for `/` itself), the form every store path takes.
+    static func normalizedPath(_ directory: String) -> String {
+        directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    }
     static let lockName = "LOCK"
 }
 
