@@ -11,11 +11,13 @@ let package = Package(
     name: "MMSB",
     products: [
         .library(name: "MMSB", targets: ["MMSB"]),
+        .library(name: "MMSBKV", targets: ["MMSBKV"]),
         .executable(name: "mmsb", targets: ["mmsb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(name: "CMMSBChecksum"),
@@ -24,10 +26,19 @@ let package = Package(
             dependencies: ["CMMSBChecksum"],
             swiftSettings: sharedSwiftSettings
         ),
+        .target(
+            name: "MMSBKV",
+            dependencies: [
+                "MMSB",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .executableTarget(
             name: "mmsb",
             dependencies: [
                 "MMSB",
+                "MMSBKV",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: sharedSwiftSettings
@@ -36,6 +47,16 @@ let package = Package(
             name: "MMSBTests",
             dependencies: [
                 "MMSB",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "MMSBKVTests",
+            dependencies: [
+                "MMSBKV",
+                "MMSB",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: sharedSwiftSettings

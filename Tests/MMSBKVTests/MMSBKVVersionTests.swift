@@ -1,0 +1,6 @@
+import MMSBKV
+import Testing
+
+@Test func versionIsOne() {
+    #expect(MMSBKV.version == 1)
+}
