@@ -111,6 +111,8 @@ struct LogCommand: ParsableCommand {
             return deltas.map(\.page).filter { seen.insert($0).inserted }
         case .checkpoint:
             return []
+        case .graphChanged(let change):
+            return [change.pages.from, change.pages.to]
         }
     }
 
@@ -121,6 +123,9 @@ struct LogCommand: ParsableCommand {
         case .deltas: "deltas"
         case .metadataChanged: "metadata-changed"
         case .checkpoint: "checkpoint"
+        case .graphChanged(.edgeAdded): "edge-added"
+        case .graphChanged(.edgeRemoved): "edge-removed"
+        case .graphChanged(.weightSet): "edge-weight-set"
         }
     }
 
@@ -139,6 +144,8 @@ struct LogCommand: ParsableCommand {
             break
         case .checkpoint(let covered):
             fields.append("covers=\(covered)")
+        case .graphChanged(let change):
+            fields.append(Self.graphText(change))
         case .metadataChanged(_, let metadata):
             fields.append("metadata=" + metadata.keys.joined(separator: ","))
         case .deltas(let deltas):
@@ -152,6 +159,14 @@ struct LogCommand: ParsableCommand {
             fields.append("source=" + sources.joined(separator: ","))
         }
         return fields.joined(separator: " ")
+    }
+
+    private static func graphText(_ change: GraphChange) -> String {
+        switch change {
+        case .edgeAdded(let from, let to, let type): "edge=\(from)->\(to) edge-type=\(type)"
+        case .edgeRemoved(let from, let to, let type): "edge=\(from)->\(to) edge-type=\(type?.description ?? "all")"
+        case .weightSet(let from, let to, let weight): "edge=\(from)->\(to) weight=\(weight?.description ?? "none")"
+        }
     }
 
     private static func range<T: CustomStringConvertible & Equatable>(_ low: T?, _ high: T?) -> String {
@@ -177,6 +192,14 @@ struct LogCommand: ParsableCommand {
             break
         case .checkpoint(let covered):
             object["covers"] = .uint(covered.rawValue)
+        case .graphChanged(let change):
+            object["from"] = .uint(change.pages.from.rawValue)
+            object["to"] = .uint(change.pages.to.rawValue)
+            switch change {
+            case .edgeAdded(_, _, let type): object["edgeType"] = .string(type.description)
+            case .edgeRemoved(_, _, let type): object["edgeType"] = type.map { .string($0.description) } ?? .string("all")
+            case .weightSet(_, _, let weight): object["weight"] = weight.map { .uint($0.bits) } ?? .null
+            }
         case .metadataChanged(_, let metadata):
             object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
         case .deltas(let deltas):

@@ -92,6 +92,8 @@ import Testing
                 for (x, y) in zip(cycle, cycle.dropFirst()) { #expect(!graph.edgeTypes(from: x, to: y).isEmpty) }
             } catch GraphError.selfLoop(let page) {
                 #expect(page.rawValue == a && a == b)
+            } catch {
+                Issue.record("unexpected error \(error)")
             }
             if Int.random(in: 0...9, using: &random) == 0, let victim = model.randomElement(using: &random) {
                 #expect(graph.removeEdge(from: PageID(victim[0]), to: PageID(victim[1]), type: EdgeType(rawValue: UInt8(victim[2]))) == 1)

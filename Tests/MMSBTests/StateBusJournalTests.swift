@@ -256,6 +256,8 @@ import Testing
                 try replica.apply(deltas)
             case .checkpoint:
                 Issue.record("a bus without a store never journals checkpoint markers")
+            case .graphChanged(let change):
+                Issue.record("this script changes no edge, yet the journal holds \(change)")
             }
         }
         #expect(replica.pages().map { [$0.id.rawValue, UInt64($0.size), $0.epoch.rawValue] } == bus.pages().map { [$0.id.rawValue, UInt64($0.size), $0.epoch.rawValue] })

@@ -7,6 +7,10 @@ struct BusState: ~Copyable {
     /// automatic ids continue after it. Kept as "highest used" rather than "next" so that using
     /// `UInt64.max` cannot wrap around.
     var highestPageID: UInt64 = 0
+    /// Which pages depend on which (logged, checkpointed).
+    var graph = DependencyGraph()
+    /// Rules, marks and queued changes of propagation (memory only).
+    var propagation = PropagationState()
 
     /// The id the next page created without a chosen id gets, or `nil` when every id has been used.
     var nextPageID: PageID? { highestPageID == .max ? nil : PageID(highestPageID + 1) }

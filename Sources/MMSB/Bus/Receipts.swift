@@ -6,12 +6,16 @@ public struct WriteReceipt: Equatable, Sendable {
     public let page: PageID
     /// The page's epoch after the write.
     public let epoch: Epoch
+    /// Deltas the write's propagation wave applied to dependent pages (ids right after `delta`).
+    public var propagated: Int = 0
 }
 
 /// What a bus did with a batch: its deltas got the consecutive ids `deltas`.
 public struct BatchReceipt: Equatable, Sendable {
     /// Ids of the applied deltas, in batch order; empty for an empty batch.
     public let deltas: ClosedRange<DeltaID>?
+    /// Deltas the batch's propagation wave applied to dependent pages (ids right after `deltas`).
+    public var propagated: Int = 0
     /// Deltas applied.
     public var count: Int { deltas.map { Int($0.upperBound.rawValue - $0.lowerBound.rawValue) + 1 } ?? 0 }
 }

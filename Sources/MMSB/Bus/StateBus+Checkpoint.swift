@@ -54,7 +54,7 @@ extension StateBus {
         let temporary = final + ".tmp"
         var writer = try CheckpointWriter(path: temporary)
         let slots = state.table.slotsByID()
-        try writer.header(store: store.store, lsn: covered, pageCount: slots.count)
+        try writer.header(store: store.store, lsn: covered, pageCount: slots.count, hasGraph: state.graph.edgeCount > 0)
         var counters = ByteWriter(capacity: 16)
         counters.uint64(state.highestPageID)
         counters.uint64(state.nextDeltaID)
@@ -72,6 +72,9 @@ extension StateBus {
             try writer.section(
                 kind: CheckpointFile.pageKind, prefix: prefix.bytes,
                 bytes: UnsafeRawBufferPointer(start: state.table.data(slot), count: state.table.size(slot)))
+        }
+        if state.graph.edgeCount > 0 {
+            try writer.section(kind: CheckpointFile.graphKind, prefix: state.graph.checkpointPayload())
         }
         try writer.finish()
         try FileSystem.rename(temporary, to: final)
@@ -104,6 +107,7 @@ extension StateBus {
             }
             state.highestPageID = contents.highestPageID
             state.nextDeltaID = contents.nextDeltaID
+            state.graph = contents.graph
         }
     }
 

@@ -28,6 +28,7 @@ extension StateBus {
         let path = try existingStore(directory)
         let manifest = try Manifest.read(directory: path)
         let bus = StateBus(configuration: configuration)
+        bus.beginReplay()
         var startLSN = manifest.firstLiveSegmentLSN
         var nextDeltaID: UInt64?
         let history = manifest.firstLiveSegmentLSN == 1

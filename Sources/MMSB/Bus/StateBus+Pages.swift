@@ -59,10 +59,13 @@ extension StateBus {
         }
         if !metadata.isEmpty { state.metadata[id] = metadata }
         state.highestPageID = max(state.highestPageID, id.rawValue)
+        if events.wants(.pageCreated) { events.enqueue([.pageCreated(id)]) }
     }
 
     /// Deletes a page; its memory returns to the bus's allocator at once and its id is never reused.
     ///
+    /// Its edges go with it (replay does the same, so no edge records are logged) and so do its rule
+    /// and marks; the pages that depended on it are marked stale.
     /// - Throws: ``PageError/notFound(_:)`` if there is no such page.
     public func deletePage(_ id: PageID) throws {
         try change { state in
@@ -70,6 +73,17 @@ extension StateBus {
             try record(.pageDeleted(id))
             state.table.remove(slot)
             state.metadata[id] = nil
+            var notes: [BusEvent.Kind] = [.pageDeleted(id)]
+            if state.graph.edgeCount > 0 {
+                let children = state.graph.children(of: id)
+                state.graph.removePage(id)
+                for child in children where !state.propagation.isReplaying {
+                    state.propagation.marks[child, default: []].insert(.stale)
+                    notes.append(.pageStale(child))
+                }
+            }
+            state.propagation.forget(id)
+            if events.isActive { events.enqueue(notes) }
         }
     }
 

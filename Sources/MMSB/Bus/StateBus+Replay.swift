@@ -22,6 +22,8 @@ extension StateBus {
                 guard covered == record.lsn else {
                     throw ReplayFailure(reason: "checkpoint marker \(record.lsn) claims to cover LSN \(covered)")
                 }
+            case .graphChanged(let change):
+                try applyGraphChange(change)
             case .deltas(let deltas):
                 guard let first = deltas.first?.id, first == nextDeltaID else {
                     throw ReplayFailure(reason: "delta ids start at \(deltas.first?.id ?? .unassigned), expected \(nextDeltaID)")

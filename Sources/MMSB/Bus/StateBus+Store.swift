@@ -49,6 +49,7 @@ extension StateBus {
         }
 
         let bus = StateBus(configuration: options.bus)
+        bus.beginReplay()
         var startLSN = manifest.firstLiveSegmentLSN
         var nextDeltaID: UInt64?
         if manifest.checkpointLSN > 0 {

@@ -27,6 +27,12 @@ extension StateBus {
             guard offset >= 0, bytes.count <= size, offset <= size - bytes.count else {
                 throw DeltaError.outOfBounds(page: page, end: Self.end(offset, bytes.count), pageSize: size)
             }
+            if waveNeeded(state, page) {
+                var batch = WriteBatch(source: source, intent: intent, capacity: 1, payloadCapacity: bytes.count)
+                batch.write(page: page, offset: offset, bytes: bytes)
+                let receipt = try applyWithWave(batch, slots: [slot], &state)
+                return WriteReceipt(delta: receipt.deltas!.lowerBound, page: page, epoch: state.table.epoch(slot), propagated: receipt.propagated)
+            }
             let epoch = state.table.epoch(slot).next
             let id = DeltaID(state.nextDeltaID)
             if let journal {
@@ -38,6 +44,7 @@ extension StateBus {
             (state.table.data(slot) + offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             state.table.markDirty(slot, offset: offset, length: bytes.count)
             state.table.setEpoch(slot, epoch)
+            noteChange(&state, page: page, delta: id, epoch: epoch, source: source)
             return WriteReceipt(delta: id, page: page, epoch: epoch)
         }
     }
@@ -59,6 +66,13 @@ extension StateBus {
             let base = state.table.data(slot)
             let epoch = state.table.epoch(slot).next
             let id = DeltaID(state.nextDeltaID)
+            if waveNeeded(state, page) {
+                let current = Array(UnsafeRawBufferPointer(start: base, count: size))
+                guard let delta = try Delta.diff(page: page, epoch: epoch, from: current, to: bytes, source: source, intent: intent)
+                else { return nil }
+                let receipt = try applyWithWave([delta], slots: [slot], &state)
+                return WriteReceipt(delta: id, page: page, epoch: epoch, propagated: receipt.propagated)
+            }
             if journal != nil {
                 let current = Array(UnsafeRawBufferPointer(start: base, count: size))
                 guard var delta = try Delta.diff(page: page, epoch: epoch, from: current, to: bytes, source: source, intent: intent)
@@ -82,6 +96,7 @@ extension StateBus {
             }
             state.nextDeltaID += 1
             state.table.setEpoch(slot, epoch)
+            noteChange(&state, page: page, delta: id, epoch: epoch, source: source)
             return WriteReceipt(delta: id, page: page, epoch: epoch)
         }
     }
@@ -100,6 +115,10 @@ extension StateBus {
             let slot = try state.slot(forDeltaTo: delta.page)
             try Self.check(delta, against: state.table, slot: slot, epoch: state.table.epoch(slot))
             let id = DeltaID(state.nextDeltaID)
+            if waveNeeded(state, delta.page) {
+                let receipt = try applyWithWave([delta], slots: [slot], &state)
+                return WriteReceipt(delta: id, page: delta.page, epoch: delta.epoch, propagated: receipt.propagated)
+            }
             if journal != nil {
                 let now = configuration.clock.now()
                 try record(.deltas([stamped(delta, id: id, timestamp: now)]), at: now)
@@ -107,6 +126,7 @@ extension StateBus {
             state.nextDeltaID += 1
             Self.write(delta, into: state.table, slot: slot)
             state.table.setEpoch(slot, delta.epoch)
+            noteChange(&state, page: delta.page, delta: id, epoch: delta.epoch, source: delta.source)
             return WriteReceipt(delta: id, page: delta.page, epoch: delta.epoch)
         }
     }
@@ -143,6 +163,11 @@ extension StateBus {
                 }
             }
             let first = state.nextDeltaID
+            if deltas.contains(where: { waveNeeded(state, $0.page) }) {
+                // Pass 1 set the new epochs; the wave path saves and sets them itself.
+                Self.restoreEpochs(state.table, slots: slots, saved: savedEpochs, count: count)
+                return try applyWithWave(deltas, slots: Array(UnsafeBufferPointer(start: slots, count: count)), &state)
+            }
             if journal != nil {
                 let now = configuration.clock.now()
                 do {
@@ -155,6 +180,11 @@ extension StateBus {
             // Pass 2: nothing can fail any more.
             for index in 0..<count { Self.write(deltas[index], into: state.table, slot: slots[index]) }
             state.nextDeltaID += UInt64(count)
+            if needsChangeNotes(state) {
+                for (index, delta) in deltas.enumerated() {
+                    noteChange(&state, page: delta.page, delta: DeltaID(first + UInt64(index)), epoch: delta.epoch, source: delta.source)
+                }
+            }
             return BatchReceipt(deltas: DeltaID(first)...DeltaID(first + UInt64(count) - 1))
         }
     }
@@ -187,6 +217,11 @@ extension StateBus {
                 }
             }
             let first = state.nextDeltaID
+            if configuration.propagation == .immediate, state.graph.edgeCount > 0, !state.propagation.isReplaying,
+                batch.entries.contains(where: { state.hasDependants($0.page) })
+            {
+                return try applyWithWave(batch, slots: Array(UnsafeBufferPointer(start: scratch, count: count)), &state)
+            }
             if journal != nil {
                 try journalBatch(
                     batch, firstID: first, table: state.table, slots: scratch, savedEpochs: scratch + count,
@@ -205,6 +240,19 @@ extension StateBus {
                 }
             }
             state.nextDeltaID += UInt64(count)
+            if needsChangeNotes(state) {
+                // Each write raised its page's epoch by one: count back from the final epochs.
+                var epochs: [PageID: UInt64] = [:]
+                var written: [(page: PageID, epoch: Epoch)] = []
+                for entry in batch.entries.reversed() {
+                    let epoch = epochs[entry.page] ?? state.table.epoch(state.table.slot(of: entry.page)!).rawValue
+                    written.append((entry.page, Epoch(epoch)))
+                    epochs[entry.page] = epoch - 1
+                }
+                for (index, write) in written.reversed().enumerated() {
+                    noteChange(&state, page: write.page, delta: DeltaID(first + UInt64(index)), epoch: write.epoch, source: batch.source)
+                }
+            }
             return BatchReceipt(deltas: DeltaID(first)...DeltaID(first + UInt64(count) - 1))
         }
     }

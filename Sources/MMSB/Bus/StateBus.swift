@@ -37,10 +37,22 @@ public final class StateBus: Sendable {
         public var deviceMemory: DeviceMemoryPolicy
         /// Where delta timestamps come from.
         public var clock: any WallClock
+        /// When dependants of a changed page are recomputed.
+        public var propagation: PropagationMode
+        /// Threads ``StateBus/tick(_:)`` applies independent pages on (1 = on the calling thread only).
+        public var applyWorkers: Int
+        /// The time a tick should take; ``TickMetrics/budgetMet`` says whether it did.
+        public var tickBudget: Duration
 
-        public init(deviceMemory: DeviceMemoryPolicy = .refuse, clock: any WallClock = SystemWallClock()) {
+        public init(
+            deviceMemory: DeviceMemoryPolicy = .refuse, clock: any WallClock = SystemWallClock(),
+            propagation: PropagationMode = .immediate, applyWorkers: Int = 1, tickBudget: Duration = .milliseconds(16)
+        ) {
             self.deviceMemory = deviceMemory
             self.clock = clock
+            self.propagation = propagation
+            self.applyWorkers = max(1, applyWorkers)
+            self.tickBudget = tickBudget
         }
     }
 
@@ -50,6 +62,8 @@ public final class StateBus: Sendable {
     /// The configuration the bus was made with.
     public let configuration: Configuration
     let state = ReadWriteLock(BusState())
+    /// Subscribers and events waiting for delivery.
+    let events = EventHub()
     /// The write-ahead journal; `nil` for an in-memory bus.
     ///
     /// Read only under the write lock, and assigned only by ``attach(_:store:)`` under the write lock
@@ -61,6 +75,16 @@ public final class StateBus: Sendable {
     nonisolated(unsafe) private(set) var groupCommit: GroupCommit?
     /// Whether the bus is a read-only view of a store's past; set once, before the bus is handed out.
     nonisolated(unsafe) private(set) var isReadOnly = false
+
+    /// Marks the bus as being rebuilt from a log: changes apply as logged, no wave runs, until
+    /// ``attach(_:store:)`` or ``endReplay()``.
+    func beginReplay() {
+        state.withWriteLock { $0.propagation.isReplaying = true }
+    }
+
+    func endReplay() {
+        state.withWriteLock { $0.propagation.isReplaying = false }
+    }
 
     /// Makes the bus refuse every change from now on (a view of the past).
     func markReadOnly() {
@@ -94,10 +118,11 @@ public final class StateBus: Sendable {
     @inline(__always)
     /// Connects a freshly recovered bus to its store's log; every later change is journalled there.
     func attach(_ log: TransactionLog, store: OpenStore) {
-        state.withWriteLock { _ in
+        state.withWriteLock { state in
             journal = log
             self.store = store
             groupCommit = log.durability == .always ? GroupCommit() : nil
+            state.propagation.isReplaying = false
         }
     }
 
@@ -115,6 +140,7 @@ public final class StateBus: Sendable {
             }
         }
         if store != nil { checkpointIfDue() }
+        events.deliver()
         return result
     }
 

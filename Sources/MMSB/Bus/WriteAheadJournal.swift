@@ -18,6 +18,11 @@ protocol WriteAheadJournal: AnyObject, Sendable {
 
     /// Records a whole batch as one deltas record; write `i` takes epoch `epochs[i]`.
     func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws
+
+    /// Records a batch and the deltas of the wave it started as one deltas record, the batch first.
+    func appendBatch(
+        _ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, followedBy propagated: [Delta], timestamp: UInt64
+    ) throws
 }
 
 extension WriteAheadJournal {
@@ -35,6 +40,13 @@ extension WriteAheadJournal {
 
     /// Builds the equivalent deltas and records them with ``append(_:timestamp:)``.
     func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws {
+        try appendBatch(batch, firstID: firstID, epochs: epochs, followedBy: [], timestamp: timestamp)
+    }
+
+    /// Builds the equivalent deltas and records them with ``append(_:timestamp:)``.
+    func appendBatch(
+        _ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, followedBy propagated: [Delta], timestamp: UInt64
+    ) throws {
         var deltas: [Delta] = []
         deltas.reserveCapacity(batch.count)
         batch.forEachWrite { index, page, offset, bytes in
@@ -43,6 +55,6 @@ extension WriteAheadJournal {
                 intent: batch.intent, runs: [DeltaRun(offset: offset, length: bytes.count)], payload: Array(bytes),
                 extent: offset + bytes.count))
         }
-        try append(.deltas(deltas), timestamp: timestamp)
+        try append(.deltas(deltas + propagated), timestamp: timestamp)
     }
 }

@@ -2,20 +2,59 @@
 ///
 /// A value type: copies are independent. Every query returns pages in increasing id order, so no
 /// hash-map order ever reaches a caller (the original's graph answered in hash-map order). An edge that
-/// would close a cycle is refused before it is inserted, by a search from the new edge's child that
-/// only visits what the child reaches (the original inserted first and scanned the whole graph after).
-/// Every traversal is iterative, so a chain of a million pages cannot overflow the stack.
-public struct DependencyGraph: Equatable, Sendable {
-    /// Children of each page, with the types of the edges to each, sorted by child id.
-    private var children: [PageID: [(page: PageID, types: EdgeTypeSet)]] = [:]
-    /// Parents of each page, sorted by parent id (the types live in `children`).
-    private var parents: [PageID: [PageID]] = [:]
+/// would close a cycle is refused before it is inserted (the original inserted first and scanned the
+/// whole graph after): the graph keeps a topological labelling up to date with the Pearce–Kelly
+/// algorithm, so an edge that agrees with it costs O(1) and one that does not searches only the pages
+/// between its ends. Every traversal is iterative, so a chain of a million pages cannot overflow the stack.
+///
+/// Pages are stored densely: a dictionary maps a page id to a node number once, and everything else
+/// works on arrays indexed by node number.
+public struct DependencyGraph: Sendable {
+    /// One end of an edge as seen from the other: the node and page at that end, the edge types
+    /// between the two, and the weight of the data edge (kept identical in both nodes' lists).
+    struct Link: Sendable {
+        var node: Int32
+        var page: PageID
+        var types: EdgeTypeSet
+        var weight: EdgeWeight?
+    }
+
+    struct Node: Sendable {
+        var page: PageID
+        /// Children sorted by page id.
+        var children: [Link] = []
+        /// Parents sorted by page id.
+        var parents: [Link] = []
+        var isLinked: Bool { !children.isEmpty || !parents.isEmpty }
+    }
+
+    var nodes: [Node] = []
+    var nodeOfPage: [PageID: Int32] = [:]
+    private var freeNodes: [Int32] = []
+    /// Page id of each node (`UInt64.max` for a free node): the tie-break key of topological orders.
+    var pageKeys: [UInt64] = []
+    /// Pearce–Kelly labels: a topological order of the nodes, unique integers, kept after every change.
+    private var label: [Int64] = []
+    private var nextLabel: Int64 = 0
+    private var firstLabel: Int64 = 0
+    /// Search marks: a node is marked when `marks[node] == markStamp` (no clearing between searches).
+    private var marks: [UInt32] = []
+    private var markStamp: UInt32 = 0
+    private var cameFrom: [Int32] = []
+    /// The canonical order (Kahn's algorithm, smallest page id first among ready pages) and each node's
+    /// rank in it, computed on demand; `nil` after a change that may alter it.
+    private(set) var canonical: CanonicalOrder?
+
     /// Number of (parent, child, type) edges.
     public private(set) var edgeCount = 0
 
     public init() {}
 
-    public static func == (lhs: DependencyGraph, rhs: DependencyGraph) -> Bool { lhs.edges() == rhs.edges() }
+    struct CanonicalOrder: Sendable {
+        var order: [Int32]
+        /// Rank of each node in `order` (`UInt64.max` for free nodes).
+        var rank: [UInt64]
+    }
 
     /// One typed edge from a parent page to a child page.
     public struct Edge: Hashable, Sendable, CustomStringConvertible {
@@ -32,30 +71,52 @@ public struct DependencyGraph: Equatable, Sendable {
         public var description: String { "\(from) → \(to) (\(type))" }
     }
 
+    /// The weight of one data edge.
+    public struct WeightedEdge: Hashable, Sendable {
+        public let from: PageID
+        public let to: PageID
+        public let weight: EdgeWeight
+
+        public init(from: PageID, to: PageID, weight: EdgeWeight) {
+            self.from = from
+            self.to = to
+            self.weight = weight
+        }
+    }
+
     // MARK: Edges
 
     /// Adds `from → to` of `type`. Adding an edge that exists does nothing and returns false.
     ///
     /// - Throws: ``GraphError/selfLoop(_:)``; ``GraphError/cycle(from:to:cycle:)`` when `to` already
     ///   reaches `from`, with that path. The graph is unchanged when it throws.
-    /// - Complexity: O(log d) for an edge between pages already linked; otherwise O(r), where r is the part
-    ///   of the graph `to` reaches.
+    /// - Complexity: O(log d) when the pages are already linked or the edge agrees with the kept
+    ///   topological labelling; otherwise proportional to the pages labelled between `to` and `from`.
     @discardableResult
     public mutating func addEdge(from: PageID, to: PageID, type: EdgeType) throws(GraphError) -> Bool {
         guard from != to else { throw .selfLoop(from) }
-        // The lists are read and changed in place (never bound to a local), so no insert copies them.
-        let index = Self.insertionIndex(of: to, in: children[from] ?? [])
-        if let existing = children[from]?[safe: index], existing.page == to {
-            guard !existing.types.contains(type) else { return false }
-            children[from]![index].types.insert(type)
-            edgeCount += 1
+        if let parent = nodeOfPage[from], let child = nodeOfPage[to] {
+            let position = Self.position(of: to, in: nodes[Int(parent)].children)
+            if position.found {
+                guard !nodes[Int(parent)].children[position.index].types.contains(type) else { return false }
+                nodes[Int(parent)].children[position.index].types.insert(type)
+                let back = Self.position(of: from, in: nodes[Int(child)].parents).index
+                nodes[Int(child)].parents[back].types.insert(type)
+                edgeCount += 1
+                return true
+            }
+            if label[Int(parent)] > label[Int(child)] { try reorder(parent: parent, child: child) }
+            if let canonical, canonical.rank[Int(parent)] > canonical.rank[Int(child)] { self.canonical = nil }
+            link(parent: parent, child: child, type: type)
             return true
         }
-        if let path = path(from: to, to: from) { throw .cycle(from: from, to: to, cycle: path) }
-        children[from, default: []].insert((to, EdgeTypeSet([type])), at: index)
-        let parentIndex = Self.insertionIndex(of: from, in: parents[to] ?? [])
-        parents[to, default: []].insert(from, at: parentIndex)
-        edgeCount += 1
+        // A new page is isolated before the edge: labelling a new parent before every page and a new
+        // child after every page keeps the labelling topological without any search.
+        let parent = node(for: from, labelFirst: true)
+        let child = node(for: to, labelFirst: false)
+        if label[Int(parent)] > label[Int(child)] { try reorder(parent: parent, child: child) }
+        canonical = nil
+        link(parent: parent, child: child, type: type)
         return true
     }
 
@@ -63,239 +124,232 @@ public struct DependencyGraph: Equatable, Sendable {
     /// many edges went.
     @discardableResult
     public mutating func removeEdge(from: PageID, to: PageID, type: EdgeType? = nil) -> Int {
-        guard var list = children[from] else { return 0 }
-        let index = Self.insertionIndex(of: to, in: list)
-        guard index < list.count, list[index].page == to else { return 0 }
-        var removed = 0
+        guard let parent = nodeOfPage[from], let child = nodeOfPage[to] else { return 0 }
+        let forward = Self.position(of: to, in: nodes[Int(parent)].children)
+        guard forward.found else { return 0 }
+        let back = Self.position(of: from, in: nodes[Int(child)].parents).index
+        var types = nodes[Int(parent)].children[forward.index].types
+        let removed: Int
         if let type {
-            guard list[index].types.contains(type) else { return 0 }
-            list[index].types.remove(type)
+            guard types.contains(type) else { return 0 }
+            types.remove(type)
             removed = 1
         } else {
-            removed = list[index].types.count
-            list[index].types = EdgeTypeSet()
+            removed = types.count
+            types = EdgeTypeSet()
         }
-        if list[index].types.isEmpty {
-            list.remove(at: index)
-            if var up = parents[to], let position = up.firstIndex(of: from) {
-                up.remove(at: position)
-                parents[to] = up.isEmpty ? nil : up
-            }
-        }
-        children[from] = list.isEmpty ? nil : list
         edgeCount -= removed
+        if types.isEmpty {
+            nodes[Int(parent)].children.remove(at: forward.index)
+            nodes[Int(child)].parents.remove(at: back)
+            canonical = nil
+            releaseIfUnlinked(parent)
+            releaseIfUnlinked(child)
+        } else {
+            if !types.contains(.data) {
+                nodes[Int(parent)].children[forward.index].weight = nil
+                nodes[Int(child)].parents[back].weight = nil
+            }
+            nodes[Int(parent)].children[forward.index].types = types
+            nodes[Int(child)].parents[back].types = types
+        }
         return removed
     }
 
     /// Removes every edge into or out of `page` (when the page is deleted). Returns how many edges went.
     @discardableResult
     public mutating func removePage(_ page: PageID) -> Int {
+        guard let node = nodeOfPage[page] else { return 0 }
         var removed = 0
-        for child in (children[page] ?? []).map(\.page) { removed += removeEdge(from: page, to: child) }
-        for parent in parents[page] ?? [] { removed += removeEdge(from: parent, to: page) }
+        for child in nodes[Int(node)].children.map(\.page) { removed += removeEdge(from: page, to: child) }
+        for parent in nodes[Int(node)].parents.map(\.page) { removed += removeEdge(from: parent, to: page) }
         return removed
+    }
+
+    /// Sets (or with `nil` clears) the weight of the data edge `from → to`.
+    ///
+    /// - Throws: ``GraphError/noDataEdge(from:to:)`` when there is no such data edge.
+    public mutating func setWeight(_ weight: EdgeWeight?, from: PageID, to: PageID) throws(GraphError) {
+        guard let parent = nodeOfPage[from], let child = nodeOfPage[to] else { throw .noDataEdge(from: from, to: to) }
+        let forward = Self.position(of: to, in: nodes[Int(parent)].children)
+        guard forward.found, nodes[Int(parent)].children[forward.index].types.contains(.data) else {
+            throw .noDataEdge(from: from, to: to)
+        }
+        nodes[Int(parent)].children[forward.index].weight = weight
+        nodes[Int(child)].parents[Self.position(of: from, in: nodes[Int(child)].parents).index].weight = weight
+    }
+
+    /// The weight of the data edge `from → to`, if one was set.
+    public func weight(from: PageID, to: PageID) -> EdgeWeight? {
+        guard let parent = nodeOfPage[from] else { return nil }
+        let forward = Self.position(of: to, in: nodes[Int(parent)].children)
+        return forward.found ? nodes[Int(parent)].children[forward.index].weight : nil
     }
 
     /// The types of the edges `from → to`, in code order.
     public func edgeTypes(from: PageID, to: PageID) -> [EdgeType] {
-        guard let list = children[from] else { return [] }
-        let index = Self.insertionIndex(of: to, in: list)
-        return index < list.count && list[index].page == to ? list[index].types.elements : []
+        guard let parent = nodeOfPage[from] else { return [] }
+        let forward = Self.position(of: to, in: nodes[Int(parent)].children)
+        return forward.found ? nodes[Int(parent)].children[forward.index].types.elements : []
     }
 
-    /// Every edge, sorted by parent, child, then type.
-    public func edges() -> [Edge] {
-        children.keys.sorted().flatMap { from in
-            (children[from] ?? []).flatMap { child in child.types.elements.map { Edge(from: from, to: child.page, type: $0) } }
+    // MARK: Storage
+
+    private mutating func node(for page: PageID, labelFirst: Bool) -> Int32 {
+        if let node = nodeOfPage[page] { return node }
+        let newLabel: Int64
+        if labelFirst {
+            firstLabel -= 1
+            newLabel = firstLabel
+        } else {
+            newLabel = nextLabel
+            nextLabel += 1
         }
-    }
-
-    /// Checks the graph, iteratively: every page is ordered by Kahn's algorithm (so there is no cycle),
-    /// and the parent lists mirror the child lists.
-    public func validate() -> GraphValidationReport {
-        let all = pages
-        let order = topologicalOrder(of: all)
-        var cycle: [PageID] = []
-        if order.count < all.count {
-            // Walk parent links from a page Kahn could not order until a page repeats: that loop is a cycle.
-            let ordered = Set(order)
-            let left = Set(all).subtracting(ordered)
-            var seenAt: [PageID: Int] = [:]
-            var walk: [PageID] = []
-            var page = left.min()!
-            while seenAt[page] == nil {
-                seenAt[page] = walk.count
-                walk.append(page)
-                page = parents(of: page).first(where: left.contains) ?? page
-            }
-            cycle = Array(walk[seenAt[page]!...]).reversed()
+        let node: Int32
+        if let free = freeNodes.popLast() {
+            node = free
+            nodes[Int(node)] = Node(page: page)
+            pageKeys[Int(node)] = page.rawValue
+            label[Int(node)] = newLabel
+        } else {
+            node = Int32(nodes.count)
+            nodes.append(Node(page: page))
+            pageKeys.append(page.rawValue)
+            label.append(newLabel)
+            marks.append(0)
+            cameFrom.append(-1)
         }
-        let mirrored = children.allSatisfy { from, list in list.allSatisfy { parents(of: $0.page).contains(from) } }
-            && parents.allSatisfy { to, list in list.allSatisfy { !edgeTypes(from: $0, to: to).isEmpty } }
-        return GraphValidationReport(pages: all.count, edges: edgeCount, isAcyclic: cycle.isEmpty, cycle: cycle, isConsistent: mirrored)
+        nodeOfPage[page] = node
+        return node
     }
 
-    // MARK: Queries
-
-    /// Direct children of `page`, by id.
-    public func children(of page: PageID) -> [PageID] { (children[page] ?? []).map(\.page) }
-
-    /// Direct children of `page` joined by an edge of `type`, by id.
-    public func children(of page: PageID, type: EdgeType) -> [PageID] {
-        (children[page] ?? []).filter { $0.types.contains(type) }.map(\.page)
+    private mutating func releaseIfUnlinked(_ node: Int32) {
+        guard !nodes[Int(node)].isLinked else { return }
+        nodeOfPage[nodes[Int(node)].page] = nil
+        pageKeys[Int(node)] = .max
+        freeNodes.append(node)
     }
 
-    /// Direct parents of `page`, by id.
-    public func parents(of page: PageID) -> [PageID] { parents[page] ?? [] }
-
-    /// Direct parents of `page` joined by an edge of `type`, by id.
-    public func parents(of page: PageID, type: EdgeType) -> [PageID] {
-        (parents[page] ?? []).filter { edgeTypes(from: $0, to: page).contains(type) }
+    private mutating func link(parent: Int32, child: Int32, type: EdgeType) {
+        let childPage = nodes[Int(child)].page
+        let parentPage = nodes[Int(parent)].page
+        let types = EdgeTypeSet([type])
+        nodes[Int(parent)].children.insert(
+            Link(node: child, page: childPage, types: types), at: Self.position(of: childPage, in: nodes[Int(parent)].children).index)
+        nodes[Int(child)].parents.insert(
+            Link(node: parent, page: parentPage, types: types), at: Self.position(of: parentPage, in: nodes[Int(child)].parents).index)
+        edgeCount += 1
     }
 
-    /// Every page `page` reaches (not `page` itself), by id.
-    public func descendants(of page: PageID) -> [PageID] { reach(from: [page]) { children(of: $0) }.sorted() }
-
-    /// Every page that reaches `page` (not `page` itself), by id.
-    public func ancestors(of page: PageID) -> [PageID] { reach(from: [page]) { parents(of: $0) }.sorted() }
-
-    /// Every page with an edge, by id.
-    public var pages: [PageID] { Set(children.keys).union(parents.keys).sorted() }
-
-    /// The pages in topological order (parents before children), ties broken by smaller page id.
-    ///
-    /// - Complexity: O((V + E) log V).
-    public func topologicalOrder() -> [PageID] { topologicalOrder(of: pages) }
-
-    /// The pages of `subset` in topological order of the graph restricted to them, ties by page id.
-    public func topologicalOrder(of subset: [PageID]) -> [PageID] {
-        let members = Set(subset)
-        var inDegree: [PageID: Int] = [:]
-        for page in members { inDegree[page] = parents(of: page).filter(members.contains).count }
-        var ready = MinHeap(members.filter { inDegree[$0] == 0 })
-        var order: [PageID] = []
-        order.reserveCapacity(members.count)
-        while let page = ready.popMin() {
-            order.append(page)
-            for child in children(of: page) where members.contains(child) {
-                inDegree[child]! -= 1
-                if inDegree[child] == 0 { ready.insert(child) }
-            }
-        }
-        return order
-    }
-
-    // MARK: Helpers
-
-    /// A path `start → … → goal` along child edges, found by an iterative search; nil if none.
-    private func path(from start: PageID, to goal: PageID) -> [PageID]? {
-        var cameFrom: [PageID: PageID] = [start: start]
-        var stack = [start]
-        while let page = stack.popLast() {
-            if page == goal {
-                var path = [goal]
-                var current = goal
-                while current != start {
-                    current = cameFrom[current]!
-                    path.append(current)
+    /// Pearce–Kelly: makes room for `parent → child` where `child` is labelled before `parent`, or
+    /// throws the cycle the edge would close. Only pages labelled between the two are searched.
+    private mutating func reorder(parent: Int32, child: Int32) throws(GraphError) {
+        let lower = label[Int(child)]
+        let upper = label[Int(parent)]
+        // Forward from the child over pages labelled up to the parent's label.
+        let forwardMark = nextMark()
+        var forward: [Int32] = [child]
+        var stack: [Int32] = [child]
+        marks[Int(child)] = forwardMark
+        cameFrom[Int(child)] = -1
+        while let node = stack.popLast() {
+            for link in nodes[Int(node)].children {
+                let next = link.node
+                if next == parent {
+                    var path = [nodes[Int(parent)].page]
+                    var current = node
+                    while current != -1 {
+                        path.append(nodes[Int(current)].page)
+                        current = cameFrom[Int(current)]
+                    }
+                    throw .cycle(from: nodes[Int(parent)].page, to: nodes[Int(child)].page, cycle: path.reversed())
                 }
-                return path.reversed()
-            }
-            for child in children(of: page).reversed() where cameFrom[child] == nil {
-                cameFrom[child] = page
-                stack.append(child)
-            }
-        }
-        return nil
-    }
-
-    /// Every page reached from `starts` (excluding the starts) along `next`, iteratively.
-    private func reach(from starts: [PageID], _ next: (PageID) -> [PageID]) -> Set<PageID> {
-        var seen = Set(starts)
-        var stack = starts
-        var reached = Set<PageID>()
-        while let page = stack.popLast() {
-            for neighbour in next(page) where seen.insert(neighbour).inserted {
-                reached.insert(neighbour)
-                stack.append(neighbour)
+                guard marks[Int(next)] != forwardMark, label[Int(next)] < upper else { continue }
+                marks[Int(next)] = forwardMark
+                cameFrom[Int(next)] = node
+                forward.append(next)
+                stack.append(next)
             }
         }
-        return reached
+        // Backward from the parent over pages labelled from the child's label on.
+        let backwardMark = nextMark()
+        var backward: [Int32] = [parent]
+        stack = [parent]
+        marks[Int(parent)] = backwardMark
+        while let node = stack.popLast() {
+            for link in nodes[Int(node)].parents where marks[Int(link.node)] != backwardMark && label[Int(link.node)] > lower {
+                marks[Int(link.node)] = backwardMark
+                backward.append(link.node)
+                stack.append(link.node)
+            }
+        }
+        // The ancestors of the parent take the smallest of the freed labels, then the descendants of the child.
+        backward.sort { label[Int($0)] < label[Int($1)] }
+        forward.sort { label[Int($0)] < label[Int($1)] }
+        let freed = (backward + forward).map { label[Int($0)] }.sorted()
+        for (position, node) in (backward + forward).enumerated() { label[Int(node)] = freed[position] }
     }
 
-    private static func insertionIndex(of page: PageID, in list: [(page: PageID, types: EdgeTypeSet)]) -> Int {
+    private mutating func nextMark() -> UInt32 {
+        if markStamp == .max {
+            for index in marks.indices { marks[index] = 0 }
+            markStamp = 0
+        }
+        markStamp += 1
+        return markStamp
+    }
+
+    /// Where `page` is or would go in a list sorted by page id.
+    @inline(__always)
+    static func position(of page: PageID, in list: [Link]) -> (index: Int, found: Bool) {
         var low = 0
         var high = list.count
         while low < high {
             let middle = (low + high) / 2
             if list[middle].page < page { low = middle + 1 } else { high = middle }
         }
-        return low
+        return (low, low < list.count && list[low].page == page)
     }
 
-    private static func insertionIndex(of page: PageID, in list: [PageID]) -> Int {
-        var low = 0
-        var high = list.count
-        while low < high {
-            let middle = (low + high) / 2
-            if list[middle] < page { low = middle + 1 } else { high = middle }
+    // MARK: Canonical order
+
+    /// Computes the canonical topological order if a change invalidated it (waves visit pages by it, so
+    /// that the same graph always gives the same order, however it was built).
+    mutating func updateCanonicalOrder() {
+        guard canonical == nil else { return }
+        let order = kahnOrder()
+        var rank = [UInt64](repeating: .max, count: nodes.count)
+        for (position, node) in order.enumerated() { rank[Int(node)] = UInt64(position) }
+        canonical = CanonicalOrder(order: order, rank: rank)
+    }
+
+    /// Kahn's algorithm over every linked node, smallest page id first among ready nodes.
+    func kahnOrder() -> [Int32] {
+        var inDegree = [Int32](repeating: 0, count: nodes.count)
+        var ready = IndexHeap()
+        var order: [Int32] = []
+        order.reserveCapacity(nodeOfPage.count)
+        pageKeys.withUnsafeBufferPointer { keys in
+            let keys = keys.baseAddress!
+            for node in nodes.indices where pageKeys[node] != .max {
+                inDegree[node] = Int32(nodes[node].parents.count)
+                if inDegree[node] == 0 { ready.insert(Int32(node), keys: keys) }
+            }
+            while let node = ready.popMin(keys: keys) {
+                order.append(node)
+                for link in nodes[Int(node)].children {
+                    inDegree[Int(link.node)] -= 1
+                    if inDegree[Int(link.node)] == 0 { ready.insert(link.node, keys: keys) }
+                }
+            }
         }
-        return low
+        return order
     }
 }
 
-extension Array {
-    /// The element at `index`, or nil past either end.
-    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
-}
-
-/// A set of edge types in four bits.
-struct EdgeTypeSet: Equatable, Sendable {
-    private var bits: UInt8 = 0
-
-    init() {}
-    init(_ types: [EdgeType]) { for type in types { insert(type) } }
-
-    var isEmpty: Bool { bits == 0 }
-    var count: Int { bits.nonzeroBitCount }
-    func contains(_ type: EdgeType) -> Bool { bits & (1 << type.rawValue) != 0 }
-    mutating func insert(_ type: EdgeType) { bits |= 1 << type.rawValue }
-    mutating func remove(_ type: EdgeType) { bits &= ~(1 << type.rawValue) }
-    var elements: [EdgeType] { EdgeType.allCases.filter(contains) }
-}
-
-/// A binary min-heap of page ids, for topological order with ties broken by id.
-struct MinHeap {
-    private var items: [PageID] = []
-
-    init(_ pages: some Sequence<PageID>) { for page in pages { insert(page) } }
-
-    mutating func insert(_ page: PageID) {
-        items.append(page)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func popMin() -> PageID? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        guard !items.isEmpty else { return first }
-        items[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < items.count, items[left] < items[smallest] { smallest = left }
-            if right < items.count, items[right] < items[smallest] { smallest = right }
-            guard smallest != parent else { return first }
-            items.swapAt(parent, smallest)
-            parent = smallest
-        }
+extension DependencyGraph: Equatable {
+    /// Graphs are equal when they hold the same typed edges with the same weights.
+    public static func == (lhs: DependencyGraph, rhs: DependencyGraph) -> Bool {
+        lhs.edgeCount == rhs.edgeCount && lhs.edges() == rhs.edges() && lhs.weights() == rhs.weights()
     }
 }

@@ -27,6 +27,10 @@ public enum GraphError: Error, Equatable, Sendable, CustomStringConvertible {
     case selfLoop(PageID)
     /// The edge `from → to` would close a cycle; `cycle` is the path `to → … → from` already present.
     case cycle(from: PageID, to: PageID, cycle: [PageID])
+    /// An edge names a page the bus does not hold.
+    case unknownPage(PageID)
+    /// A weight was set on `from → to`, which is not a data edge.
+    case noDataEdge(from: PageID, to: PageID)
 
     public var description: String {
         switch self {
@@ -35,6 +39,10 @@ public enum GraphError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cycle(let from, let to, let cycle):
             return "the edge \(from) → \(to) would close a cycle: "
                 + (cycle + [to]).map(\.description).joined(separator: " → ")
+        case .unknownPage(let page):
+            return "page \(page) does not exist; create it before adding edges to it"
+        case .noDataEdge(let from, let to):
+            return "there is no data edge \(from) → \(to) to weight; add one first"
         }
     }
 }

@@ -15,7 +15,9 @@ import Darwin
 /// * sections, each `kind u8 | 3 zero bytes | CRC32C u32 of the payload | payload length u64 | payload`:
 ///   first one counters section (kind 1: highest page id u64, next delta id u64), then one page section
 ///   per page in increasing id order (kind 2: id u64, size u64, location u8, epoch u64, metadata length
-///   u32, metadata blob, then the page's bytes);
+///   u32, metadata blob, then the page's bytes); then, when the dependency graph has edges, one graph
+///   section (kind 3: link count u64, then per linked (parent, child) pair in increasing order: parent
+///   u64, child u64, edge-type bits u8 (bit n = edge type n), weight flag u8, weight u64 (0 without one));
 /// * trailer, 32 bytes: magic `MMSBEND\0`, section count u64, file size u64, CRC32C u32 of every byte
 ///   before the trailer, 4 zero bytes.
 ///
@@ -29,6 +31,8 @@ enum CheckpointFile {
     static let trailerSize = 32
     static let countersKind: UInt8 = 1
     static let pageKind: UInt8 = 2
+    static let graphKind: UInt8 = 3
+    static let graphLinkSize = 26
 
     static func name(_ lsn: UInt64) -> String { LogWriter.segmentName(lsn).replacingSuffix(".seg", with: ".ckpt") }
 
@@ -48,6 +52,7 @@ enum CheckpointFile {
         var highestPageID: UInt64
         var nextDeltaID: UInt64
         var pages: [Page]
+        var graph = DependencyGraph()
     }
 
     /// Decodes and checks a whole checkpoint: header, every section's CRC, the trailer and the CRC of
@@ -84,7 +89,7 @@ enum CheckpointFile {
             throw .corrupt(file: file, offset: trailer + 24, reason: "checkpoint checksum mismatch")
         }
         // Every section takes at least 16 bytes, so a count beyond the file's size is damage (and would overflow).
-        guard pageCount < UInt64(bytes.count), sectionCount == pageCount + 1 else {
+        guard pageCount < UInt64(bytes.count), sectionCount == pageCount + 1 || sectionCount == pageCount + 2 else {
             throw .corrupt(file: file, offset: 48, reason: "\(sectionCount) sections for \(pageCount) pages")
         }
         var contents = Contents(lsn: lsn, highestPageID: 0, nextDeltaID: 1, pages: [])
@@ -115,6 +120,11 @@ enum CheckpointFile {
                 }
                 continue
             }
+            if index == pageCount + 1 {
+                guard kind == graphKind else { throw .corrupt(file: file, offset: sectionStart, reason: "the last section must hold the graph") }
+                contents.graph = try decodeGraph(payload, pages: contents.pages, file: file, sectionOffset: sectionStart)
+                continue
+            }
             guard kind == pageKind else { throw .corrupt(file: file, offset: sectionStart, reason: "unknown section kind \(kind)") }
             let page = try decodePage(payload, file: file, sectionOffset: sectionStart)
             if let previous = contents.pages.last?.id, page.id <= previous {
@@ -127,6 +137,46 @@ enum CheckpointFile {
         }
         guard offset == trailer else { throw .corrupt(file: file, offset: offset, reason: "bytes between the last section and the trailer") }
         return contents
+    }
+
+    /// Decodes the graph section: links in increasing order between pages of the checkpoint, valid
+    /// types and weights, and no cycle.
+    private static func decodeGraph(
+        _ payload: UnsafeRawBufferPointer, pages: [Page], file: String, sectionOffset: Int
+    ) throws(LogError) -> DependencyGraph {
+        func fail(_ reason: String) -> LogError { .corrupt(file: file, offset: sectionOffset, reason: reason) }
+        guard payload.count >= 8 else { throw fail("graph section too short") }
+        let count = UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self))
+        guard count > 0, count <= UInt64(payload.count / graphLinkSize), 8 + Int(count) * graphLinkSize == payload.count else {
+            throw fail("graph section length does not match its \(count) links")
+        }
+        let ids = Set(pages.map(\.id))
+        var graph = DependencyGraph()
+        var previous: (UInt64, UInt64) = (0, 0)
+        for index in 0..<Int(count) {
+            let base = 8 + index * graphLinkSize
+            let from = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: base, as: UInt64.self))
+            let to = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self))
+            let types = payload[base + 16]
+            let flag = payload[base + 17]
+            let weight = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: base + 18, as: UInt64.self))
+            guard (from, to) > previous else { throw fail("graph link \(from) → \(to) out of order") }
+            previous = (from, to)
+            guard ids.contains(PageID(from)), ids.contains(PageID(to)) else { throw fail("graph link \(from) → \(to) names a page not in the checkpoint") }
+            guard types != 0, types & 0xF0 == 0 else { throw fail("graph link \(from) → \(to) has invalid edge types \(types)") }
+            guard flag <= 1, flag == 1 || weight == 0, flag == 0 || types & 1 == 1 else {
+                throw fail("graph link \(from) → \(to) has an invalid weight")
+            }
+            for type in EdgeType.allCases where types & (1 << type.rawValue) != 0 {
+                do throws(GraphError) {
+                    try graph.addEdge(from: PageID(from), to: PageID(to), type: type)
+                } catch {
+                    throw fail("graph link \(from) → \(to): \(error)")
+                }
+            }
+            if flag == 1 { try? graph.setWeight(EdgeWeight(bits: weight), from: PageID(from), to: PageID(to)) }
+        }
+        return graph
     }
 
     private static func decodePage(_ payload: UnsafeRawBufferPointer, file: String, sectionOffset: Int) throws(LogError) -> Page {
@@ -167,7 +217,7 @@ struct CheckpointWriter: ~Copyable {
         file = try PosixFile.open(path, flags: O_CREAT | O_TRUNC | O_WRONLY)
     }
 
-    mutating func header(store: StoreID, lsn: UInt64, pageCount: Int) throws(LogError) {
+    mutating func header(store: StoreID, lsn: UInt64, pageCount: Int, hasGraph: Bool) throws(LogError) {
         var out = ByteWriter(capacity: CheckpointFile.headerSize)
         out.append(CheckpointFile.magic)
         out.uint16(StoreFormat.major)
@@ -177,7 +227,7 @@ struct CheckpointWriter: ~Copyable {
         out.uint64(store.low)
         out.uint64(lsn)
         out.uint64(UInt64(pageCount))
-        out.uint64(UInt64(pageCount + 1))
+        out.uint64(UInt64(pageCount + (hasGraph ? 2 : 1)))
         out.uint32(0)
         out.uint32(out.bytes.withUnsafeBytes { CRC32C.checksum($0) })
         try emit(out.bytes)

@@ -91,6 +91,8 @@
         let salt = header.salt
         let fast = StateBus()
         let slow = StateBus()
+        fast.beginReplay()
+        slow.beginReplay()
         var outcome = Outcome()
         var offset = 0
         var expectedLSN = header.baseLSN

@@ -74,10 +74,29 @@ extension LogRecord.Body {
             for delta in deltas { Self.encode(delta, into: &out) }
         case .checkpoint(let covered):
             out.varint(covered.rawValue)
+        case .graphChanged(let change):
+            out.varint(change.pages.from.rawValue)
+            out.varint(change.pages.to.rawValue)
+            switch change {
+            case .edgeAdded(_, _, let type):
+                out.uint8(type.rawValue)
+            case .edgeRemoved(_, _, let type):
+                out.uint8(type?.rawValue ?? Self.everyEdgeType)
+            case .weightSet(_, _, let weight):
+                if let weight {
+                    out.uint8(1)
+                    out.uint64(weight.bits)
+                } else {
+                    out.uint8(0)
+                }
+            }
         }
     }
 
-    private static func encode(_ delta: Delta, into out: inout ByteWriter) {
+    /// The edge-type byte of an edge-removed record that removes every type.
+    static let everyEdgeType: UInt8 = 0xFF
+
+    static func encode(_ delta: Delta, into out: inout ByteWriter) {
         DeltaTag(source: delta.source, intent: delta.intent).encode(page: delta.page, epoch: delta.epoch, into: &out)
         out.varint(delta.runs.count)
         var previousEnd = 0
@@ -115,6 +134,26 @@ extension LogRecord.Body {
             body = .metadataChanged(try pageID(&reader), try metadata(&reader))
         case .checkpoint:
             body = .checkpoint(covered: LSN(try reader.varint("covered LSN")))
+        case .edgeAdded, .edgeRemoved, .edgeWeightSet:
+            let from = try pageID(&reader)
+            let to = try pageID(&reader)
+            guard from != to else { throw DecodeFailure(offset: reader.position, reason: "an edge from page \(from) to itself") }
+            let tagOffset = reader.position
+            let tag = try reader.uint8(type == .edgeWeightSet ? "weight flag" : "edge type")
+            switch type {
+            case .edgeAdded:
+                guard let edgeType = EdgeType(rawValue: tag) else { throw DecodeFailure(offset: tagOffset, reason: "unknown edge type \(tag)") }
+                body = .graphChanged(.edgeAdded(from: from, to: to, type: edgeType))
+            case .edgeRemoved:
+                let edgeType = EdgeType(rawValue: tag)
+                guard edgeType != nil || tag == Self.everyEdgeType else {
+                    throw DecodeFailure(offset: tagOffset, reason: "unknown edge type \(tag)")
+                }
+                body = .graphChanged(.edgeRemoved(from: from, to: to, type: edgeType))
+            default:
+                guard tag <= 1 else { throw DecodeFailure(offset: tagOffset, reason: "invalid weight flag \(tag)") }
+                body = .graphChanged(.weightSet(from: from, to: to, weight: tag == 1 ? EdgeWeight(bits: try reader.fixed(UInt64.self, "weight")) : nil))
+            }
         case .deltas:
             let countOffset = reader.position
             let count = try reader.count("delta count", limit: reader.remaining)

@@ -31,6 +31,8 @@ public struct LogRecord: Equatable, Sendable {
         /// A checkpoint covering every record up to and including this one (`covered` is this record's
         /// LSN) was started. Changes no page; the manifest names the checkpoint in force.
         case checkpoint(covered: LSN)
+        /// The dependency graph changed.
+        case graphChanged(GraphChange)
     }
 
     public init(lsn: LSN, timestamp: UInt64, body: Body) {
@@ -47,6 +49,9 @@ enum RecordType: UInt8 {
     case deltas = 3
     case metadataChanged = 4
     case checkpoint = 5
+    case edgeAdded = 16
+    case edgeRemoved = 17
+    case edgeWeightSet = 18
 
     static let ignorableBit: UInt8 = 0x80
 
@@ -57,6 +62,26 @@ enum RecordType: UInt8 {
         case .deltas: self = .deltas
         case .metadataChanged: self = .metadataChanged
         case .checkpoint: self = .checkpoint
+        case .graphChanged(.edgeAdded): self = .edgeAdded
+        case .graphChanged(.edgeRemoved): self = .edgeRemoved
+        case .graphChanged(.weightSet): self = .edgeWeightSet
+        }
+    }
+}
+
+/// A change to the dependency graph, as logged.
+public enum GraphChange: Equatable, Sendable {
+    /// The edge `from → to` of `type` was added.
+    case edgeAdded(from: PageID, to: PageID, type: EdgeType)
+    /// The `type` edge `from → to` was removed, or every edge between them when `type` is nil.
+    case edgeRemoved(from: PageID, to: PageID, type: EdgeType?)
+    /// The weight of the data edge `from → to` was set, or cleared when `weight` is nil.
+    case weightSet(from: PageID, to: PageID, weight: EdgeWeight?)
+
+    /// The parent and child the change is about.
+    public var pages: (from: PageID, to: PageID) {
+        switch self {
+        case .edgeAdded(let from, let to, _), .edgeRemoved(let from, let to, _), .weightSet(let from, let to, _): (from, to)
         }
     }
 }

@@ -66,13 +66,21 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
     }
 
     func appendBatch(_ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, timestamp: UInt64) throws(LogError) {
+        try appendBatch(batch, firstID: firstID, epochs: epochs, followedBy: [], timestamp: timestamp)
+    }
+
+    func appendBatch(
+        _ batch: WriteBatch, firstID: DeltaID, epochs: UnsafePointer<UInt64>, followedBy propagated: [Delta], timestamp: UInt64
+    ) throws(LogError) {
         let tag = DeltaTag(source: batch.source, intent: batch.intent)
+        let count = batch.count + propagated.count
         try appending { (writer) throws(LogError) in
-            _ = try writer.append(.deltas, deltaCount: batch.count, timestamp: timestamp) { out in
-                out.varint(batch.count)
+            _ = try writer.append(.deltas, deltaCount: count, timestamp: timestamp) { out in
+                out.varint(count)
                 batch.forEachWrite { index, page, offset, bytes in
                     tag.encodeRangedDelta(page: page, epoch: Epoch(epochs[index]), offset: offset, bytes: bytes, into: &out)
                 }
+                for delta in propagated { LogRecord.Body.encode(delta, into: &out) }
             }
         }
     }

@@ -1,0 +1,175 @@
+extension BusState {
+    /// Whether a change to `page` has dependants to visit.
+    @inline(__always)
+    func hasDependants(_ page: PageID) -> Bool {
+        guard let node = graph.nodeOfPage[page] else { return false }
+        return !graph.nodes[Int(node)].children.isEmpty
+    }
+
+    /// Runs a propagation wave after `changed` pages changed (plus any forced pages), recording in `tx`.
+    ///
+    /// Pages are visited once each, in the graph's canonical topological order, and only when a parent
+    /// changed in this wave (or they are forced): a data child with a rule is recomputed when an input's
+    /// epoch differs from what the rule last saw (a rule without data parents whenever any parent
+    /// changed); a data child without a rule is marked stale; control, gpuSync and compiler children get
+    /// their marks. A recomputed page whose bytes did not change does not wake its own children.
+    ///
+    /// - Throws: ``RuleError`` from the first rule that fails; `tx` then holds what to undo.
+    mutating func runWave(changed: some Sequence<PageID>, into tx: inout WaveTransaction) throws(RuleError) {
+        let forced = propagation.forced
+        tx.saveQueues(forced: forced, pending: propagation.pending)
+        propagation.forced = []
+        guard graph.edgeCount > 0 || !forced.isEmpty else { return }
+        graph.updateCanonicalOrder()
+        let stamp = propagation.nextStamp(nodes: graph.nodes.count)
+        var heap = propagation.heap
+        heap.removeAll()
+        defer { propagation.heap = heap }
+        let rank = graph.canonical!.rank
+        try rank.withUnsafeBufferPointer { (rank) throws(RuleError) in
+            let keys = rank.baseAddress!
+            for page in changed {
+                guard let node = graph.nodeOfPage[page] else { continue }
+                propagation.changed[Int(node)] = stamp
+                for link in graph.nodes[Int(node)].children where propagation.queued[Int(link.node)] != stamp {
+                    propagation.queued[Int(link.node)] = stamp
+                    heap.insert(link.node, keys: keys)
+                }
+            }
+            for page in forced.sorted() {
+                guard let node = graph.nodeOfPage[page] else {
+                    // A forced page without edges has no inputs left; its rule (if any) runs on none.
+                    _ = try recompute(page: page, node: nil, into: &tx)
+                    continue
+                }
+                propagation.forcedMark[Int(node)] = stamp
+                if propagation.queued[Int(node)] != stamp {
+                    propagation.queued[Int(node)] = stamp
+                    heap.insert(node, keys: keys)
+                }
+            }
+            while let node = heap.popMin(keys: keys) {
+                guard try visit(node, stamp: stamp, into: &tx) else { continue }
+                propagation.changed[Int(node)] = stamp
+                for link in graph.nodes[Int(node)].children where propagation.queued[Int(link.node)] != stamp {
+                    propagation.queued[Int(link.node)] = stamp
+                    heap.insert(link.node, keys: keys)
+                }
+            }
+        }
+    }
+
+    /// Handles one page of a wave; returns whether its bytes changed.
+    private mutating func visit(_ node: Int32, stamp: UInt32, into tx: inout WaveTransaction) throws(RuleError) -> Bool {
+        let page = graph.nodes[Int(node)].page
+        var types = EdgeTypeSet()
+        for link in graph.nodes[Int(node)].parents where propagation.changed[Int(link.node)] == stamp {
+            types = EdgeTypeSet(bits: types.bits | link.types.bits)
+        }
+        if types.contains(.control) { mark(page, .stale, event: .pageStale(page), into: &tx) }
+        if types.contains(.gpuSync) { mark(page, .needsDeviceSync, event: .deviceSyncNeeded(page), into: &tx) }
+        if types.contains(.compiler) { mark(page, .artefactsInvalid, event: .pageInvalidated(page), into: &tx) }
+        let isForced = propagation.forcedMark[Int(node)] == stamp
+        guard propagation.rules[page] != nil else {
+            if types.contains(.data) { mark(page, .stale, event: .pageStale(page), into: &tx) }
+            return false
+        }
+        let hasDataParents = graph.nodes[Int(node)].parents.contains { $0.types.contains(.data) }
+        let run: Bool
+        if isForced {
+            run = true
+        } else if !hasDataParents {
+            run = !types.isEmpty
+        } else if types.contains(.data) {
+            run = propagation.signatures[page] != dataParentEpochs(node)
+        } else {
+            run = false
+        }
+        guard run else { return false }
+        return try recompute(page: page, node: node, into: &tx)
+    }
+
+    /// Epochs of the data parents of `node`, by increasing parent id.
+    private func dataParentEpochs(_ node: Int32) -> [UInt64] {
+        graph.nodes[Int(node)].parents.compactMap { link in
+            guard link.types.contains(.data), let slot = table.slot(of: link.page) else { return nil }
+            return table.epoch(slot).rawValue
+        }
+    }
+
+    /// Runs the rule of `page` and applies what differs as one propagation delta; returns whether
+    /// anything changed.
+    mutating func recompute(page: PageID, node: Int32?, into tx: inout WaveTransaction) throws(RuleError) -> Bool {
+        guard let rule = propagation.rules[page], let slot = table.slot(of: page) else { return false }
+        let size = table.size(slot)
+        var inputs: [RuleInput] = []
+        var signature: [UInt64] = []
+        if let node {
+            for link in graph.nodes[Int(node)].parents where link.types.contains(.data) {
+                guard let parentSlot = table.slot(of: link.page) else { continue }
+                let epoch = table.epoch(parentSlot)
+                signature.append(epoch.rawValue)
+                inputs.append(RuleInput(
+                    page: link.page, epoch: epoch,
+                    bytes: UnsafeRawBufferPointer(start: table.data(parentSlot), count: table.size(parentSlot)), weight: link.weight))
+            }
+        }
+        if propagation.output.count < size { propagation.output = [UInt8](repeating: 0, count: size) }
+        var output = propagation.output
+        propagation.output = []
+        defer { propagation.output = output }
+        let current = UnsafeRawBufferPointer(start: table.data(slot), count: size)
+        let failure: RuleError? = output.withUnsafeMutableBytes { buffer in
+            let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size])
+            out.copyMemory(from: current)
+            do {
+                try rule.body.recompute(RuleInputs(page: page, pageSize: size, parents: inputs), into: out)
+                return nil
+            } catch let error as RuleError {
+                return error
+            } catch {
+                return .failed(page: page, reason: "\(error)")
+            }
+        }
+        if let failure { throw failure }
+        tx.saveSignature(page, propagation.signatures[page])
+        propagation.signatures[page] = signature
+        if let marks = propagation.marks[page], marks.contains(.stale) {
+            tx.saveMarks(page, marks)
+            let left = marks.subtracting(.stale)
+            propagation.marks[page] = left.isEmpty ? nil : left
+        }
+        var runs: [DeltaRun] = []
+        var payload: [UInt8] = []
+        output.withUnsafeBytes { buffer in
+            let new = UnsafeRawBufferPointer(rebasing: buffer[0..<size])
+            ByteDiff.forEachDifferingRun(old: current, new: new) { offset, length in
+                runs.append(DeltaRun(offset: offset, length: length))
+                payload.append(contentsOf: new[offset..<(offset + length)])
+            }
+        }
+        guard let last = runs.last else { return false }
+        let epoch = table.epoch(slot).next
+        let delta = Delta(
+            id: DeltaID(tx.nextID), page: page, epoch: epoch, source: .propagation, timestamp: tx.timestamp, intent: nil,
+            runs: runs, payload: payload, extent: last.end)
+        for run in runs { tx.saveBytes(table, slot: slot, offset: run.offset, length: run.length) }
+        tx.saveEpoch(table, slot: slot)
+        delta.writeRuns(into: table.data(slot))
+        for run in runs { table.markDirty(slot, offset: run.offset, length: run.length) }
+        table.setEpoch(slot, epoch)
+        if tx.collectsEvents {
+            tx.events.append(.deltaApplied(delta.id, page: page, epoch: epoch, source: .propagation))
+            tx.events.append(.pageChanged(page, epoch: epoch))
+        }
+        tx.append(delta)
+        return true
+    }
+
+    private mutating func mark(_ page: PageID, _ mark: PageMarks, event: BusEvent.Kind, into tx: inout WaveTransaction) {
+        let old = propagation.marks[page]
+        tx.saveMarks(page, old)
+        propagation.marks[page] = (old ?? []).union(mark)
+        if tx.collectsEvents { tx.events.append(event) }
+    }
+}
