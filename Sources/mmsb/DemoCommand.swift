@@ -16,8 +16,13 @@ struct DemoCommand: ParsableCommand {
             Then it does the same in a durable store in a new temporary directory: it writes, closes \
             the store (which takes a checkpoint), reopens it and says what recovery found, opens the \
             store as it was before the last change and reads the old text there, and verifies that \
-            every way of rebuilding the store gives the same digest. The directory is removed at the \
-            end unless --keep is given.
+            every way of rebuilding the store gives the same digest.
+
+            Last, the original tutorial in the same store: pages source → derived → monitor joined by \
+            data edges, derived a passthrough of source and monitor "derived=" plus derived's text; \
+            each write to source recomputes both in the same call. The store is reopened without any \
+            rule (replay applies the logged propagation deltas) and the rules are run again to check \
+            them. The directory is removed at the end unless --keep is given (then try `mmsb graph`).
             """
     )
 
@@ -49,6 +54,8 @@ struct DemoCommand: ParsableCommand {
             }
         }
         try StoreStory.run(pageSize: pageSize, message: message, in: directory, printing: &output)
+        print("")
+        try TutorialStory.run(in: directory, printing: &output)
     }
 }
 

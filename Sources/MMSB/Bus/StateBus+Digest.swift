@@ -36,7 +36,8 @@ public struct VerifyReport: Sendable, Equatable, CustomStringConvertible {
 
 extension StateBus {
     /// The XXH3-64 digest of the state: the id counters, then every page in id order (id, size,
-    /// location, epoch, metadata blob, bytes). Dirty bits are not state and do not count.
+    /// location, epoch, metadata blob, bytes), then, when there are edges, the dependency graph as a
+    /// checkpoint stores it. Dirty bits, rules and marks are not state and do not count.
     public func stateDigest() throws -> StateDigest {
         try state.withReadLock { (state) throws(LogError) -> StateDigest in
             if let failure = state.failure { throw failure }
@@ -59,6 +60,7 @@ extension StateBus {
                 hasher.update(head.bytes)
                 hasher.update(UnsafeRawBufferPointer(start: state.table.data(slot), count: state.table.size(slot)))
             }
+            if state.graph.edgeCount > 0 { hasher.update(state.graph.checkpointPayload()) }
             return StateDigest(hasher.finalize())
         }
     }

@@ -19,6 +19,14 @@ extension StateBus {
         try rebuild(directory, target: target, fullReplay: false, configuration: configuration)
     }
 
+    /// A read-only, in-memory bus holding the store's latest state (checkpoint plus the whole log),
+    /// without taking the store's lock: for tools that look at a store beside its writer.
+    ///
+    /// - Throws: the errors of ``open(at:options:)`` for a missing, foreign or damaged store.
+    public static func openReadOnly(at directory: String, configuration: Configuration = Configuration()) throws -> StateBus {
+        try rebuild(directory, target: nil, fullReplay: false, configuration: configuration)
+    }
+
     /// Rebuilds a read-only bus from a store's files: up to `target` (or the whole log), from the
     /// checkpoint, or with `fullReplay` from the empty store by replaying the whole log (which needs the
     /// history from LSN 1).

@@ -9,11 +9,14 @@ public enum RuleError: Error, Equatable, Sendable, CustomStringConvertible {
     case incompatibleSize(page: PageID, reason: String)
     /// The rule's inputs are not what it needs (a passthrough without exactly one data parent).
     case missingInput(page: PageID, reason: String)
+    /// A page names a rule (``RuleRegistry``) that is not registered.
+    case unknownRule(page: PageID, name: String)
 
     /// The page whose rule failed.
     public var page: PageID {
         switch self {
-        case .wrongLength(let page, _, _), .failed(let page, _), .incompatibleSize(let page, _), .missingInput(let page, _): page
+        case .wrongLength(let page, _, _), .failed(let page, _), .incompatibleSize(let page, _), .missingInput(let page, _),
+            .unknownRule(let page, _): page
         }
     }
 
@@ -27,6 +30,8 @@ public enum RuleError: Error, Equatable, Sendable, CustomStringConvertible {
             "the semiring rule of page \(page) cannot run: \(reason)"
         case .missingInput(let page, let reason):
             "the rule of page \(page) cannot run: \(reason)"
+        case .unknownRule(let page, let name):
+            "page \(page) names the rule \"\(name)\", which is not registered; register it in the RuleRegistry you open the store with"
         }
     }
 }

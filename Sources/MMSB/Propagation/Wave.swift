@@ -97,10 +97,11 @@ extension BusState {
         }
     }
 
-    /// Runs the rule of `page` and applies what differs as one propagation delta; returns whether
-    /// anything changed.
-    mutating func recompute(page: PageID, node: Int32?, into tx: inout WaveTransaction) throws(RuleError) -> Bool {
-        guard let rule = propagation.rules[page], let slot = table.slot(of: page) else { return false }
+    /// Runs `rule` for the page in `slot` (graph node `node`) into `output`, which must hold at least
+    /// the page's size, starting from the page's current bytes; returns the data parents' epochs.
+    func ruleOutput(
+        _ rule: RecomputeRule, page: PageID, slot: PageTable.Slot, node: Int32?, into output: inout [UInt8]
+    ) throws(RuleError) -> [UInt64] {
         let size = table.size(slot)
         var inputs: [RuleInput] = []
         var signature: [UInt64] = []
@@ -114,10 +115,6 @@ extension BusState {
                     bytes: UnsafeRawBufferPointer(start: table.data(parentSlot), count: table.size(parentSlot)), weight: link.weight))
             }
         }
-        if propagation.output.count < size { propagation.output = [UInt8](repeating: 0, count: size) }
-        var output = propagation.output
-        propagation.output = []
-        defer { propagation.output = output }
         let current = UnsafeRawBufferPointer(start: table.data(slot), count: size)
         let failure: RuleError? = output.withUnsafeMutableBytes { buffer in
             let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size])
@@ -132,6 +129,20 @@ extension BusState {
             }
         }
         if let failure { throw failure }
+        return signature
+    }
+
+    /// Runs the rule of `page` and applies what differs as one propagation delta; returns whether
+    /// anything changed.
+    mutating func recompute(page: PageID, node: Int32?, into tx: inout WaveTransaction) throws(RuleError) -> Bool {
+        guard let rule = propagation.rules[page], let slot = table.slot(of: page) else { return false }
+        let size = table.size(slot)
+        if propagation.output.count < size { propagation.output = [UInt8](repeating: 0, count: size) }
+        var output = propagation.output
+        propagation.output = []
+        defer { propagation.output = output }
+        let signature = try ruleOutput(rule, page: page, slot: slot, node: node, into: &output)
+        let current = UnsafeRawBufferPointer(start: table.data(slot), count: size)
         tx.saveSignature(page, propagation.signatures[page])
         propagation.signatures[page] = signature
         if let marks = propagation.marks[page], marks.contains(.stale) {

@@ -1,0 +1,148 @@
+extension StateBus {
+    /// One step of a simulation: validates `batch`, applies it (independent pages on
+    /// ``Configuration/applyWorkers`` threads), runs the propagation wave for it and for everything
+    /// queued in deferred mode, logs all of it as one record, and reports how long each phase took.
+    ///
+    /// All or nothing, like ``apply(_:)-(WriteBatch)``: an invalid write, a failing rule or a refused
+    /// log leaves the bus as it was. Each write raises its page's epoch by one. An empty batch just runs
+    /// the queued wave.
+    /// - Throws: ``DeltaError/rejectedInBatch(index:cause:)``, ``RuleError``, ``LogError``.
+    @discardableResult
+    public func tick(_ batch: WriteBatch = WriteBatch()) throws -> TickMetrics {
+        guard batch.source.isValid else { throw DeltaError.rejectedInBatch(index: 0, cause: .invalidSource(batch.source.label)) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var metrics = TickMetrics()
+        metrics.deltas = batch.count
+        metrics.budget = configuration.tickBudget
+        metrics.workers = configuration.applyWorkers
+        try change { state in
+            try tickLocked(batch, &state, &metrics, clock: clock)
+        }
+        metrics.total = clock.now - start
+        return metrics
+    }
+
+    private func tickLocked(_ batch: WriteBatch, _ state: inout BusState, _ metrics: inout TickMetrics, clock: ContinuousClock) throws {
+        var phase = clock.now
+        func lap() -> Duration {
+            let now = clock.now
+            defer { phase = now }
+            return now - phase
+        }
+        let count = batch.count
+        var apply = ParallelApply(destinations: [], slots: [])
+        apply.destinations.reserveCapacity(count)
+        apply.slots.reserveCapacity(count)
+        var oldEpochs = [UInt64](repeating: 0, count: count)
+        var newEpochs = [UInt64](repeating: 0, count: count)
+        var touched = Set<Int>()
+        // Validation: resolve every write, then assign epochs in order (tentatively, under the lock).
+        try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
+            for index in 0..<count {
+                let entry = entries[index]
+                guard let slot = state.table.slot(of: entry.page) else { throw .rejectedInBatch(index: index, cause: .pageNotFound(entry.page)) }
+                guard entry.length > 0 else { throw .rejectedInBatch(index: index, cause: .empty(entry.page)) }
+                let size = state.table.size(slot)
+                guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
+                    throw .rejectedInBatch(index: index, cause: .outOfBounds(page: entry.page, end: entry.offset &+ entry.length, pageSize: size))
+                }
+                apply.slots.append(slot)
+                apply.destinations.append(state.table.data(slot) + entry.offset)
+            }
+        }
+        for index in 0..<count {
+            let slot = apply.slots[index]
+            let epoch = state.table.epoch(slot)
+            oldEpochs[index] = epoch.rawValue
+            newEpochs[index] = epoch.rawValue + 1
+            state.table.setEpoch(slot, epoch.next)
+            touched.insert(slot)
+        }
+        metrics.pagesTouched = touched.count
+        let restoreEpochs = { (state: inout BusState) in
+            for index in stride(from: count - 1, through: 0, by: -1) { state.table.setEpoch(apply.slots[index], Epoch(oldEpochs[index])) }
+        }
+        let first = state.nextDeltaID
+        let now = configuration.clock.now()
+        let wave = !state.propagation.isReplaying
+            && (!state.propagation.pending.isEmpty || !state.propagation.forced.isEmpty
+                || (state.graph.edgeCount > 0 && batch.entries.contains { state.hasDependants($0.page) }))
+        metrics.validation = lap()
+        var tx = WaveTransaction(firstPropagationID: first + UInt64(count), timestamp: now, collectsEvents: events.isActive)
+        if !wave {
+            // Nothing depends on the batch: log first, then copy; nothing to undo.
+            if let journal {
+                do {
+                    try newEpochs.withUnsafeBufferPointer { epochs in
+                        try journal.appendBatch(batch, firstID: DeltaID(first), epochs: epochs.baseAddress!, timestamp: now)
+                    }
+                } catch {
+                    restoreEpochs(&state)
+                    throw error
+                }
+            }
+            metrics.logging = lap()
+            apply.run(batch, workers: configuration.applyWorkers, undo: nil)
+            markDirty(batch, apply.slots, &state)
+            metrics.apply = lap()
+        } else {
+            // Copy while saving what is replaced, run the wave, then log the whole tick as one record.
+            var undoSize = 0
+            apply.undoOffsets = batch.entries.map { entry in
+                defer { undoSize += entry.length }
+                return undoSize
+            }
+            let undo = UnsafeMutableRawPointer.allocate(byteCount: max(undoSize, 1), alignment: 16)
+            defer { undo.deallocate() }
+            apply.run(batch, workers: configuration.applyWorkers, undo: undo)
+            markDirty(batch, apply.slots, &state)
+            metrics.apply = lap()
+            let rollback = { (state: inout BusState) in
+                tx.rollback(&state)
+                batch.entries.withUnsafeBufferPointer { entries in
+                    for index in stride(from: count - 1, through: 0, by: -1) {
+                        apply.destinations[index].copyMemory(from: undo + apply.undoOffsets[index], byteCount: entries[index].length)
+                    }
+                }
+                restoreEpochs(&state)
+            }
+            let changed = state.propagation.pending.union(batch.entries.map(\.page)).sorted()
+            do {
+                try state.runWave(changed: changed, into: &tx)
+            } catch {
+                rollback(&state)
+                throw error
+            }
+            metrics.propagation = lap()
+            if let journal {
+                do {
+                    try newEpochs.withUnsafeBufferPointer { epochs in
+                        try journal.appendBatch(
+                            batch, firstID: DeltaID(first), epochs: epochs.baseAddress!, followedBy: tx.propagated, timestamp: now)
+                    }
+                } catch {
+                    rollback(&state)
+                    throw error
+                }
+            }
+            state.propagation.pending = []
+            metrics.logging = lap()
+        }
+        metrics.propagatedDeltas = tx.propagated.count
+        state.nextDeltaID += UInt64(count + tx.propagated.count)
+        if events.isActive {
+            var notes: [BusEvent.Kind] = []
+            for (index, entry) in batch.entries.enumerated() {
+                let epoch = Epoch(newEpochs[index])
+                notes.append(.deltaApplied(DeltaID(first + UInt64(index)), page: entry.page, epoch: epoch, source: batch.source))
+                notes.append(.pageChanged(entry.page, epoch: epoch))
+            }
+            events.enqueue(notes + tx.events)
+        }
+    }
+
+    private func markDirty(_ batch: WriteBatch, _ slots: [Int], _ state: inout BusState) {
+        for (index, entry) in batch.entries.enumerated() { state.table.markDirty(slots[index], offset: entry.offset, length: entry.length) }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import MMSB
+
+/// `mmsb graph <store>`: the store's dependency graph, its topological order and its validation.
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Show a store's dependency graph: edges, topological order, validation, rules named by pages.",
+        discussion: """
+            Rebuilds the store's state read-only (checkpoint plus log) and prints every edge \
+            (parent -> child, type, weight of data edges), the pages in topological order (parents \
+            first, ties by smaller id), the validator's report, and the rule each page names in its \
+            metadata (key mmsb.rule). With --dot, prints the graph in Graphviz's DOT language instead \
+            (edge styles by type: data solid, control dashed, gpuSync bold, compiler dotted).
+            """
+    )
+
+    @Argument(help: "The store's directory.")
+    var store: String
+
+    @Flag(name: .long, help: "Print the graph in Graphviz DOT.")
+    var dot = false
+
+    func run() throws {
+        try StoreDirectory.requireExisting(store)
+        let bus = try StateBus.openReadOnly(at: store, configuration: .init(deviceMemory: .emulateInHostMemory))
+        let graph = bus.dependencyGraph
+        let rules = Dictionary(uniqueKeysWithValues: bus.pages().compactMap { page in
+            page.metadata[RuleRegistry.metadataKey].map { (page.id, String(decoding: $0, as: UTF8.self)) }
+        })
+        let names = Dictionary(uniqueKeysWithValues: bus.pages().compactMap { page in
+            page.metadata["name"].map { (page.id, String(decoding: $0, as: UTF8.self)) }
+        })
+        if dot {
+            print(Self.dot(graph, rules: rules, names: names))
+            return
+        }
+        print("Store \(StoreDirectory.normalized(store))")
+        let edges = graph.edges()
+        print("\(edges.count) edges between \(graph.pages.count) pages")
+        let weights = Dictionary(uniqueKeysWithValues: graph.weights().map { ("\($0.from)->\($0.to)", $0.weight) })
+        for edge in edges {
+            var line = "  \(edge.from) -> \(edge.to) \(edge.type)"
+            if edge.type == .data, let weight = weights["\(edge.from)->\(edge.to)"] {
+                line += " weight \(weight) (\(weight.element(in: TropicalSemiring.self)) as a double)"
+            }
+            print(line)
+        }
+        print("Topological order: " + graph.topologicalOrder().map(\.description).joined(separator: " "))
+        print("Validation: \(graph.validate())")
+        for (page, rule) in rules.sorted(by: { $0.key < $1.key }) {
+            print("Page \(page)" + (names[page].map { " (\($0))" } ?? "") + " names rule \(rule)")
+        }
+    }
+
+    static func dot(_ graph: DependencyGraph, rules: [PageID: String], names: [PageID: String]) -> String {
+        var lines = ["digraph mmsb {", "  rankdir=LR;"]
+        for page in graph.pages {
+            var label = "\(page)"
+            if let name = names[page] { label += "\\n\(name)" }
+            if let rule = rules[page] { label += "\\n[\(rule)]" }
+            lines.append("  p\(page) [label=\"\(label.replacingQuotes())\"];")
+        }
+        let styles: [EdgeType: String] = [.data: "solid", .control: "dashed", .gpuSync: "bold", .compiler: "dotted"]
+        let weights = Dictionary(uniqueKeysWithValues: graph.weights().map { ("\($0.from)->\($0.to)", $0.weight) })
+        for edge in graph.edges() {
+            var attributes = "style=\(styles[edge.type]!), label=\"\(edge.type)"
+            if edge.type == .data, let weight = weights["\(edge.from)->\(edge.to)"] { attributes += " \(weight)" }
+            lines.append("  p\(edge.from) -> p\(edge.to) [\(attributes)\"];")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func replacingQuotes() -> String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "'") }
+}
