@@ -6,6 +6,8 @@ import PackageDescription
 //
 //   cd Benchmarks && swift package --disable-sandbox benchmark --target StateCoreBenchmarks
 //   cd Benchmarks && swift run -c release RSSProbe
+//   cd Benchmarks && swift run -c release StoreProbe
+//   cd Benchmarks && swift run -c release PropagationProbe
 //
 // `traits: ["MallocInterposer"]` is required: benchmark 1.38.1's default traits include
 // `RuntimeInterposer`, whose package (ordo-one/swift-runtime-interposer) is not in the mirror, so
@@ -49,6 +51,15 @@ let package = Package(
                 "BenchmarkSupport",
             ],
             path: "Sources/StoreProbe"
+        ),
+        // Issue 4's numbers: phase-6 tick, one-hop propagation, graph checks, incremental semiring
+        // propagation, parallel apply.
+        .executableTarget(
+            name: "PropagationProbe",
+            dependencies: [
+                .product(name: "MMSB", package: "MMSB"),
+            ],
+            path: "Sources/PropagationProbe"
         ),
         // What both executables share: reading this process's resident memory.
         .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport"),

@@ -25,10 +25,29 @@ struct BusState: ~Copyable {
 
     /// Reusable run buffer for replaying deltas without allocating per delta.
     private var runScratch: [DeltaRun] = []
+    /// Room a tick saves replaced bytes in, reused from tick to tick (a fresh large allocation would
+    /// page-fault on every tick).
+    private var undoBuffer: UnsafeMutableRawPointer = .allocate(byteCount: 0, alignment: 16)
+    private var undoCapacity = 0
+    /// Counts the distinct pages of a tick.
+    var slotStamps = SlotStamps()
 
     init() {}
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        undoBuffer.deallocate()
+    }
+
+    /// Room for `byteCount` bytes of saved page contents; valid until the next call.
+    mutating func undoRoom(byteCount: Int) -> UnsafeMutableRawPointer {
+        if byteCount > undoCapacity {
+            undoBuffer.deallocate()
+            undoCapacity = max(byteCount, undoCapacity * 2)
+            undoBuffer = .allocate(byteCount: undoCapacity, alignment: 16)
+        }
+        return undoBuffer
+    }
 
     /// Takes the reusable run buffer (give it back with ``returnRunScratch(_:)``).
     mutating func takeRunScratch() -> [DeltaRun] {
@@ -75,5 +94,32 @@ struct BusState: ~Copyable {
         return PageInfo(
             id: id, size: table.size(slot), location: table.location(slot), epoch: table.epoch(slot),
             metadata: metadata[id] ?? PageMetadata(), dirtyChunks: table.dirtyChunkCount(slot))
+    }
+}
+
+/// Counts distinct slots with stamps instead of a set (no hashing, no allocation once grown).
+///
+/// A separate copyable type: written as a mutating method of the noncopyable `BusState`, the same loop
+/// made the Swift 6.3 compiler hang in debug builds.
+struct SlotStamps {
+    private var stamps: [UInt32] = []
+    private var stamp: UInt32 = 0
+
+    /// The distinct slots of `slots`, in first-seen order.
+    mutating func distinct(_ slots: [Int]) -> [Int] {
+        if stamp == .max {
+            stamps = [UInt32](repeating: 0, count: stamps.count)
+            stamp = 0
+        }
+        stamp += 1
+        if let highest = slots.max(), highest >= stamps.count {
+            stamps.append(contentsOf: repeatElement(0, count: highest + 1 - stamps.count))
+        }
+        var distinct: [Int] = []
+        for slot in slots where stamps[slot] != stamp {
+            stamps[slot] = stamp
+            distinct.append(slot)
+        }
+        return distinct
     }
 }

@@ -78,6 +78,7 @@ extension StateBus {
                 let children = state.graph.children(of: id)
                 state.graph.removePage(id)
                 for child in children where !state.propagation.isReplaying {
+                    state.propagation.signatures[child] = nil
                     state.propagation.marks[child, default: []].insert(.stale)
                     notes.append(.pageStale(child))
                 }

@@ -51,6 +51,7 @@ extension StateBus {
             var report = RuleVerification()
             report.pending = state.propagation.pending.union(state.propagation.forced).sorted()
             var output: [UInt8] = []
+            var inputs: [RuleInput] = []
             let graphOrder = state.graph.topologicalOrder()
             let ordered = Set(graphOrder)
             let order = graphOrder + state.propagation.rules.keys.filter { !ordered.contains($0) }.sorted()
@@ -66,7 +67,7 @@ extension StateBus {
                 let size = state.table.size(slot)
                 if output.count < size { output = [UInt8](repeating: 0, count: size) }
                 do throws(RuleError) {
-                    _ = try state.ruleOutput(rule, page: page, slot: slot, node: node, into: &output)
+                    _ = try state.ruleOutput(rule, page: page, slot: slot, node: node, into: &output, inputs: &inputs)
                 } catch {
                     report.failures.append(RuleVerification.Failure(page: page, error: error))
                     continue

@@ -36,7 +36,6 @@ extension StateBus {
         apply.slots.reserveCapacity(count)
         var oldEpochs = [UInt64](repeating: 0, count: count)
         var newEpochs = [UInt64](repeating: 0, count: count)
-        var touched = Set<Int>()
         // Validation: resolve every write, then assign epochs in order (tentatively, under the lock).
         try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
             for index in 0..<count {
@@ -57,8 +56,8 @@ extension StateBus {
             oldEpochs[index] = epoch.rawValue
             newEpochs[index] = epoch.rawValue + 1
             state.table.setEpoch(slot, epoch.next)
-            touched.insert(slot)
         }
+        let touched = state.slotStamps.distinct(apply.slots)
         metrics.pagesTouched = touched.count
         let restoreEpochs = { (state: inout BusState) in
             for index in stride(from: count - 1, through: 0, by: -1) { state.table.setEpoch(apply.slots[index], Epoch(oldEpochs[index])) }
@@ -88,26 +87,45 @@ extension StateBus {
             metrics.apply = lap()
         } else {
             // Copy while saving what is replaced, run the wave, then log the whole tick as one record.
+            // What is saved is either each write's old bytes or, when that is less, each touched page
+            // whole (many small writes to few pages).
             var undoSize = 0
             apply.undoOffsets = batch.entries.map { entry in
                 defer { undoSize += entry.length }
                 return undoSize
             }
-            let undo = UnsafeMutableRawPointer.allocate(byteCount: max(undoSize, 1), alignment: 16)
-            defer { undo.deallocate() }
-            apply.run(batch, workers: configuration.applyWorkers, undo: undo)
+            let pageBytes = touched.reduce(0) { $0 + state.table.size($1) }
+            let wholePages = pageBytes < undoSize
+            let undo = state.undoRoom(byteCount: wholePages ? pageBytes : undoSize)
+            if wholePages {
+                var offset = 0
+                for slot in touched {
+                    (undo + offset).copyMemory(from: state.table.data(slot), byteCount: state.table.size(slot))
+                    offset += state.table.size(slot)
+                }
+            }
+            apply.run(batch, workers: configuration.applyWorkers, undo: wholePages ? nil : undo)
             markDirty(batch, apply.slots, &state)
             metrics.apply = lap()
             let rollback = { (state: inout BusState) in
                 tx.rollback(&state)
-                batch.entries.withUnsafeBufferPointer { entries in
-                    for index in stride(from: count - 1, through: 0, by: -1) {
-                        apply.destinations[index].copyMemory(from: undo + apply.undoOffsets[index], byteCount: entries[index].length)
+                if wholePages {
+                    var offset = 0
+                    for slot in touched {
+                        state.table.data(slot).copyMemory(from: undo + offset, byteCount: state.table.size(slot))
+                        offset += state.table.size(slot)
+                    }
+                } else {
+                    batch.entries.withUnsafeBufferPointer { entries in
+                        for index in stride(from: count - 1, through: 0, by: -1) {
+                            apply.destinations[index].copyMemory(from: undo + apply.undoOffsets[index], byteCount: entries[index].length)
+                        }
                     }
                 }
                 restoreEpochs(&state)
             }
-            let changed = state.propagation.pending.union(batch.entries.map(\.page)).sorted()
+            var changed = touched.map { state.table.id($0) }
+            if !state.propagation.pending.isEmpty { changed = state.propagation.pending.union(changed).sorted() }
             do {
                 try state.runWave(changed: changed, into: &tx)
             } catch {

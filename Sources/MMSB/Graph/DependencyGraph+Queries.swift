@@ -83,43 +83,80 @@ extension DependencyGraph {
         return order
     }
 
-    /// Checks the graph, iteratively: every page is ordered by Kahn's algorithm (so there is no cycle),
-    /// and each edge is recorded identically at both ends.
+    /// Checks the graph, iteratively: that it has no cycle, and that each edge is recorded identically
+    /// at both ends.
+    ///
+    /// Acyclicity is proven by the kept topological labelling: when every edge goes from a smaller to
+    /// a larger label, there can be no cycle (a certificate checked in O(E), whoever computed it). Only
+    /// if some edge goes backwards does Kahn's algorithm run, to find the cycle.
     public func validate() -> GraphValidationReport {
-        let order = kahnOrder()
         let linked = nodeOfPage.count
-        var cycle: [PageID] = []
-        if order.count < linked {
-            // Walk parent links from a page Kahn could not order until a page repeats: that loop is a cycle.
-            var ordered = [Bool](repeating: false, count: nodes.count)
-            for node in order { ordered[Int(node)] = true }
-            let left = nodes.indices.filter { pageKeys[$0] != .max && !ordered[$0] }
-            var seenAt: [Int: Int] = [:]
-            var walk: [Int] = []
-            var node = left.min { pageKeys[$0] < pageKeys[$1] }!
-            while seenAt[node] == nil {
-                seenAt[node] = walk.count
-                walk.append(node)
-                node = nodes[node].parents.first { !ordered[Int($0.node)] }.map { Int($0.node) } ?? node
-            }
-            cycle = walk[seenAt[node]!...].reversed().map { nodes[$0].page }
-        }
-        var consistent = true
+        var forward = true
+        var sorted = true
         var counted = 0
-        for node in nodes.indices where pageKeys[node] != .max {
-            for link in nodes[node].children {
-                counted += link.types.count
-                let back = Self.position(of: nodes[node].page, in: nodes[Int(link.node)].parents)
-                guard back.found else { consistent = false; continue }
-                let mirror = nodes[Int(link.node)].parents[back.index]
-                if mirror.types != link.types || mirror.weight != link.weight || link.types.isEmpty { consistent = false }
-            }
-            for link in nodes[node].parents where !Self.position(of: nodes[node].page, in: nodes[Int(link.node)].children).found {
-                consistent = false
+        // Each edge is summed once from its parent's list and once from its child's, as a strong hash
+        // of (parent, child, types, weight): equal sums mean the two views agree (up to a 2⁻⁶⁴ chance),
+        // and every list is read in order, so the check costs sequential scans, not a search per edge.
+        var fromChildren: UInt64 = 0
+        var fromParents: UInt64 = 0
+        var childLinks = 0
+        var parentLinks = 0
+        nodes.withUnsafeBufferPointer { nodes in
+            label.withUnsafeBufferPointer { label in
+                for node in nodes.indices where pageKeys[node] != .max {
+                    let page = nodes[node].page.rawValue
+                    var previous: UInt64 = 0
+                    for link in nodes[node].children {
+                        counted += link.types.count
+                        if label[node] >= label[Int(link.node)] { forward = false }
+                        if link.page.rawValue <= previous || link.types.isEmpty { sorted = false }
+                        previous = link.page.rawValue
+                        fromChildren &+= Self.edgeHash(page, link.page.rawValue, link)
+                    }
+                    previous = 0
+                    for link in nodes[node].parents {
+                        if link.page.rawValue <= previous { sorted = false }
+                        previous = link.page.rawValue
+                        fromParents &+= Self.edgeHash(link.page.rawValue, page, link)
+                    }
+                    childLinks += nodes[node].children.count
+                    parentLinks += nodes[node].parents.count
+                }
             }
         }
-        if counted != edgeCount { consistent = false }
+        let consistent = sorted && counted == edgeCount && childLinks == parentLinks && fromChildren == fromParents
+        var cycle: [PageID] = []
+        if !forward { cycle = findCycle() }
         return GraphValidationReport(pages: linked, edges: edgeCount, isAcyclic: cycle.isEmpty, cycle: cycle, isConsistent: consistent)
+    }
+
+    /// A 64-bit mix of one linked pair (SplitMix64's finaliser over its fields).
+    @inline(__always)
+    private static func edgeHash(_ from: UInt64, _ to: UInt64, _ link: Link) -> UInt64 {
+        var value = from &* 0x9E37_79B9_7F4A_7C15 ^ to
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value ^= UInt64(link.types.bits) << 56 ^ (link.weight.map { $0.bits ^ 0xA5A5 } ?? 0)
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A cycle found by Kahn's algorithm (pages it cannot order), or none.
+    private func findCycle() -> [PageID] {
+        let order = kahnOrder()
+        guard order.count < nodeOfPage.count else { return [] }
+        // Walk parent links from a page Kahn could not order until a page repeats: that loop is a cycle.
+        var ordered = [Bool](repeating: false, count: nodes.count)
+        for node in order { ordered[Int(node)] = true }
+        let left = nodes.indices.filter { pageKeys[$0] != .max && !ordered[$0] }
+        var seenAt: [Int: Int] = [:]
+        var walk: [Int] = []
+        var node = left.min { pageKeys[$0] < pageKeys[$1] }!
+        while seenAt[node] == nil {
+            seenAt[node] = walk.count
+            walk.append(node)
+            node = nodes[node].parents.first { !ordered[Int($0.node)] }.map { Int($0.node) } ?? node
+        }
+        return walk[seenAt[node]!...].reversed().map { nodes[$0].page }
     }
 
     // MARK: Helpers

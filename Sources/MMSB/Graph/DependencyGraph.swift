@@ -34,7 +34,7 @@ public struct DependencyGraph: Sendable {
     /// Page id of each node (`UInt64.max` for a free node): the tie-break key of topological orders.
     var pageKeys: [UInt64] = []
     /// Pearce–Kelly labels: a topological order of the nodes, unique integers, kept after every change.
-    private var label: [Int64] = []
+    private(set) var label: [Int64] = []
     private var nextLabel: Int64 = 0
     private var firstLabel: Int64 = 0
     /// Search marks: a node is marked when `marks[node] == markStamp` (no clearing between searches).

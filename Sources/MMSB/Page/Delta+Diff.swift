@@ -15,7 +15,7 @@ extension Delta {
             new.withUnsafeBytes { newBytes in
                 ByteDiff.forEachDifferingRun(old: oldBytes, new: newBytes) { offset, length in
                     runs.append(DeltaRun(offset: offset, length: length))
-                    payload.append(contentsOf: newBytes[offset..<(offset + length)])
+                    payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: newBytes[offset..<(offset + length)]))
                 }
             }
         }

@@ -7,8 +7,12 @@ struct PropagationState {
     /// Set while a store's log is replayed: replay applies logged propagation deltas and never runs rules.
     var isReplaying = false
     var rules: [PageID: RecomputeRule] = [:]
-    /// Epochs of each rule page's data parents when it was last recomputed, by increasing parent id.
-    var signatures: [PageID: [UInt64]] = [:]
+    /// The sum of each rule page's data parents' epochs when it was last recomputed. Epochs never go
+    /// down and any change to the set of parents clears the entry, so an equal sum means no input
+    /// changed: exact, and nothing to allocate per recompute.
+    var signatures: [PageID: UInt64] = [:]
+    /// Reused for the inputs of each recompute.
+    var inputScratch: [RuleInput] = []
     var marks: [PageID: PageMarks] = [:]
     /// Pages changed since the last wave whose dependants have not been visited (deferred mode).
     var pending: Set<PageID> = []

@@ -89,27 +89,31 @@ extension BusState {
         return try recompute(page: page, node: node, into: &tx)
     }
 
-    /// Epochs of the data parents of `node`, by increasing parent id.
-    private func dataParentEpochs(_ node: Int32) -> [UInt64] {
-        graph.nodes[Int(node)].parents.compactMap { link in
-            guard link.types.contains(.data), let slot = table.slot(of: link.page) else { return nil }
-            return table.epoch(slot).rawValue
+    /// The sum of the epochs of the data parents of `node` (see ``PropagationState/signatures``).
+    private func dataParentEpochs(_ node: Int32) -> UInt64 {
+        var sum: UInt64 = 0
+        for link in graph.nodes[Int(node)].parents where link.types.contains(.data) {
+            if let slot = table.slot(of: link.page) { sum &+= table.epoch(slot).rawValue }
         }
+        return sum
     }
 
     /// Runs `rule` for the page in `slot` (graph node `node`) into `output`, which must hold at least
-    /// the page's size, starting from the page's current bytes; returns the data parents' epochs.
+    /// the page's size, starting from the page's current bytes; returns the data parents' epoch sum.
+    /// `inputs` is scratch room for the rule's inputs.
     func ruleOutput(
-        _ rule: RecomputeRule, page: PageID, slot: PageTable.Slot, node: Int32?, into output: inout [UInt8]
-    ) throws(RuleError) -> [UInt64] {
+        _ rule: RecomputeRule, page: PageID, slot: PageTable.Slot, node: Int32?, into output: inout [UInt8],
+        inputs: inout [RuleInput]
+    ) throws(RuleError) -> UInt64 {
         let size = table.size(slot)
-        var inputs: [RuleInput] = []
-        var signature: [UInt64] = []
+        inputs.removeAll(keepingCapacity: true)
+        defer { inputs.removeAll(keepingCapacity: true) }
+        var signature: UInt64 = 0
         if let node {
             for link in graph.nodes[Int(node)].parents where link.types.contains(.data) {
                 guard let parentSlot = table.slot(of: link.page) else { continue }
                 let epoch = table.epoch(parentSlot)
-                signature.append(epoch.rawValue)
+                signature &+= epoch.rawValue
                 inputs.append(RuleInput(
                     page: link.page, epoch: epoch,
                     bytes: UnsafeRawBufferPointer(start: table.data(parentSlot), count: table.size(parentSlot)), weight: link.weight))
@@ -141,7 +145,10 @@ extension BusState {
         var output = propagation.output
         propagation.output = []
         defer { propagation.output = output }
-        let signature = try ruleOutput(rule, page: page, slot: slot, node: node, into: &output)
+        var inputs = propagation.inputScratch
+        propagation.inputScratch = []
+        defer { propagation.inputScratch = inputs }
+        let signature = try ruleOutput(rule, page: page, slot: slot, node: node, into: &output, inputs: &inputs)
         let current = UnsafeRawBufferPointer(start: table.data(slot), count: size)
         tx.saveSignature(page, propagation.signatures[page])
         propagation.signatures[page] = signature
@@ -156,7 +163,7 @@ extension BusState {
             let new = UnsafeRawBufferPointer(rebasing: buffer[0..<size])
             ByteDiff.forEachDifferingRun(old: current, new: new) { offset, length in
                 runs.append(DeltaRun(offset: offset, length: length))
-                payload.append(contentsOf: new[offset..<(offset + length)])
+                payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: new[offset..<(offset + length)]))
             }
         }
         guard let last = runs.last else { return false }

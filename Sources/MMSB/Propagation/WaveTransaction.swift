@@ -9,7 +9,7 @@ struct WaveTransaction {
     private var savedBytes: [UInt8] = []
     private var savedRuns: [(slot: Int, offset: Int, length: Int, start: Int)] = []
     private var savedEpochs: [(slot: Int, epoch: Epoch)] = []
-    private var savedSignatures: [(page: PageID, signature: [UInt64]?)] = []
+    private var savedSignatures: [(page: PageID, signature: UInt64?)] = []
     private var savedMarks: [(page: PageID, marks: PageMarks?)] = []
     private var savedForced: Set<PageID>?
     private var savedPending: Set<PageID>?
@@ -38,7 +38,7 @@ struct WaveTransaction {
         savedEpochs.append((slot, table.epoch(slot)))
     }
 
-    mutating func saveSignature(_ page: PageID, _ signature: [UInt64]?) { savedSignatures.append((page, signature)) }
+    mutating func saveSignature(_ page: PageID, _ signature: UInt64?) { savedSignatures.append((page, signature)) }
 
     mutating func saveMarks(_ page: PageID, _ marks: PageMarks?) { savedMarks.append((page, marks)) }
 
