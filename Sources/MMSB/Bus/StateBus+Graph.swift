@@ -106,8 +106,7 @@ extension StateBus {
                 throw error
             }
         }
-        state.nextDeltaID += UInt64(tx.propagated.count)
-        if tx.collectsEvents { events.enqueue(tx.events) }
+        _ = commit(tx, userDeltas: 0, &state)
     }
 
     private static func checkPagesExist(_ state: borrowing BusState, _ pages: PageID...) throws(GraphError) {

@@ -40,7 +40,6 @@ extension StateBus {
                     tx.saveEpoch(state.table, slot: slot)
                     tx.saveBytes(state.table, slot: slot, offset: entry.offset, length: entry.length)
                     (state.table.data(slot) + entry.offset).copyMemory(from: payload.baseAddress! + entry.payloadStart, byteCount: entry.length)
-                    state.table.markDirty(slot, offset: entry.offset, length: entry.length)
                     let epoch = state.table.epoch(slot).next
                     state.table.setEpoch(slot, epoch)
                     epochs[index] = epoch.rawValue
@@ -63,6 +62,7 @@ extension StateBus {
             tx.rollback(&state)
             throw error
         }
+        for (index, entry) in batch.entries.enumerated() { state.table.markDirty(slots[index], offset: entry.offset, length: entry.length) }
         return commit(tx, userDeltas: count, &state)
     }
 
@@ -80,7 +80,6 @@ extension StateBus {
             tx.saveEpoch(state.table, slot: slot)
             for run in delta.runs { tx.saveBytes(state.table, slot: slot, offset: run.offset, length: run.length) }
             delta.writeRuns(into: state.table.data(slot))
-            for run in delta.runs { state.table.markDirty(slot, offset: run.offset, length: run.length) }
             state.table.setEpoch(slot, delta.epoch)
             var copy = delta
             copy.id = DeltaID(first + UInt64(index))
@@ -98,11 +97,13 @@ extension StateBus {
             tx.rollback(&state)
             throw error
         }
+        state.markDirty(deltas)
         return commit(tx, userDeltas: count, &state)
     }
 
-    /// Makes a finished wave's effects permanent: ids, events.
-    private func commit(_ tx: WaveTransaction, userDeltas: Int, _ state: inout BusState) -> BatchReceipt {
+    /// Makes a finished wave's effects permanent: dirty bits, ids, events.
+    func commit(_ tx: WaveTransaction, userDeltas: Int, _ state: inout BusState) -> BatchReceipt {
+        state.markDirty(tx.propagated)
         let first = state.nextDeltaID
         state.nextDeltaID += UInt64(userDeltas + tx.propagated.count)
         if tx.collectsEvents { events.enqueue(tx.events) }

@@ -105,7 +105,6 @@ extension StateBus {
                 }
             }
             apply.run(batch, workers: configuration.applyWorkers, undo: wholePages ? nil : undo)
-            markDirty(batch, apply.slots, &state)
             metrics.apply = lap()
             let rollback = { (state: inout BusState) in
                 tx.rollback(&state)
@@ -145,6 +144,8 @@ extension StateBus {
                 }
             }
             state.propagation.pending = []
+            markDirty(batch, apply.slots, &state)
+            state.markDirty(tx.propagated)
             metrics.logging = lap()
         }
         metrics.propagatedDeltas = tx.propagated.count

@@ -174,7 +174,6 @@ extension BusState {
         for run in runs { tx.saveBytes(table, slot: slot, offset: run.offset, length: run.length) }
         tx.saveEpoch(table, slot: slot)
         delta.writeRuns(into: table.data(slot))
-        for run in runs { table.markDirty(slot, offset: run.offset, length: run.length) }
         table.setEpoch(slot, epoch)
         if tx.collectsEvents {
             tx.events.append(.deltaApplied(delta.id, page: page, epoch: epoch, source: .propagation))
@@ -182,6 +181,15 @@ extension BusState {
         }
         tx.append(delta)
         return true
+    }
+
+    /// Marks the runs of `deltas` dirty: done when a change commits, so that an undone change leaves
+    /// the dirty bits as they were.
+    mutating func markDirty(_ deltas: [Delta]) {
+        for delta in deltas {
+            guard let slot = table.slot(of: delta.page) else { continue }
+            for run in delta.runs { table.markDirty(slot, offset: run.offset, length: run.length) }
+        }
     }
 
     private mutating func mark(_ page: PageID, _ mark: PageMarks, event: BusEvent.Kind, into tx: inout WaveTransaction) {
