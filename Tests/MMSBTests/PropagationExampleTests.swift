@@ -298,6 +298,29 @@ enum PropagationFixture {
         }
     }
 
+    /// A rule must run whenever its inputs changed, whatever arithmetic the bus keeps on their epochs:
+    /// here a data parent is deleted and the other parent's epoch then jumps to the old epochs' sum.
+    @Test(arguments: [PropagationMode.immediate, .deferred])
+    func inputChangesAreSeenAfterAParentIsDeleted(mode: PropagationMode) throws {
+        let bus = StateBus(configuration: .init(propagation: mode))
+        let a = try bus.createPage(size: 4)
+        let b = try bus.createPage(size: 4)
+        let child = try bus.createPage(size: 4)
+        try bus.addEdge(from: a, to: child)
+        try bus.addEdge(from: b, to: child)
+        try bus.setRule(F.sumRule, for: child)
+        for value: UInt8 in 1...5 { try bus.write(page: b, offset: 0, bytes: [value]) }
+        try bus.write(page: a, offset: 1, bytes: [1])
+        try bus.propagate()
+        #expect(try bus.read(page: child) == [5, 1, 0, 0])
+        try bus.deletePage(b)
+        // a: epoch 1 → 6, the sum of a's and b's epochs at the last recompute.
+        try bus.apply(try Delta(page: a, epoch: 6, offset: 2, bytes: [9]))
+        try bus.propagate()
+        #expect(try bus.read(page: child) == [0, 1, 9, 0])
+        #expect(try bus.marks(of: child) == [])
+    }
+
     /// Spec §15: source → derived → monitor, 32 bytes each, data edges; derived a passthrough of source,
     /// monitor "derived=" + derived's text.
     @Test(arguments: [PropagationMode.immediate, .deferred])
