@@ -50,6 +50,15 @@ import Testing
         #expect(try bus.read(page: pages[7])[60] == 0)
     }
 
+    @Test func smallTicksStayOnTheCallingThread() throws {
+        for (minimum, expected) in [(8 << 20, 1), (16, 4)] {
+            let bus = StateBus(configuration: .init(applyWorkers: 4, parallelApplyMinimumBytes: minimum))
+            let pages = try (0..<8).map { _ in try bus.createPage(size: 64) }
+            let metrics = try bus.tick(Self.batch(pages, writes: 20, size: 64, seed: 8))
+            #expect(metrics.workers == expected)
+        }
+    }
+
     @Test func anOverBudgetTickSaysSo() throws {
         let bus = StateBus(configuration: .init(tickBudget: .zero))
         let page = try bus.createPage(size: 8)
@@ -70,7 +79,7 @@ import Testing
             let directory = TemporaryDirectory()
             let clock = ManualWallClock()
             let options = StoreOptions(
-                durability: .none, storeID: StoreID(high: 1, low: 2), bus: .init(clock: clock, applyWorkers: workers),
+                durability: .none, storeID: StoreID(high: 1, low: 2), bus: .init(clock: clock, applyWorkers: workers, parallelApplyMinimumBytes: 0),
                 checkpointOnClose: false)
             let bus = try StateBus.open(at: directory.path, options: options)
             var pages = try Self.chain(bus, count: 4, size: 256)
@@ -93,7 +102,7 @@ import Testing
     }
 
     @Test func aFailingRuleUndoesTheWholeTick() throws {
-        let bus = StateBus(configuration: .init(applyWorkers: 2))
+        let bus = StateBus(configuration: .init(applyWorkers: 2, parallelApplyMinimumBytes: 0))
         let pages = try Self.chain(bus, count: 3, size: 32)
         try bus.setRule(.function { inputs in
             if inputs[0].bytes[0] == 0xFF { throw CocoaError(.featureUnsupported) }
@@ -162,7 +171,7 @@ import Testing
 
     /// Many threads ticking and reading at once (run under `--sanitize=thread`).
     @Test func concurrentTicksAndReadsAreSafe() throws {
-        let bus = StateBus(configuration: .init(applyWorkers: 2))
+        let bus = StateBus(configuration: .init(applyWorkers: 2, parallelApplyMinimumBytes: 0))
         let pages = try Self.chain(bus, count: 6, size: 128)
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for round in 0..<25 {

@@ -6,7 +6,7 @@ func parallelApply() throws {
     for pageCount in [1_024, 4_096] {
         var results: [Int: (apply: Double, total: Double)] = [:]
         for workers in [1, 2] {
-            let bus = StateBus(configuration: .init(applyWorkers: workers))
+            let bus = StateBus(configuration: .init(applyWorkers: workers, parallelApplyMinimumBytes: 0))
             var pages: [PageID] = []
             for _ in 0..<pageCount { pages.append(try bus.createPage(size: 4_096)) }
             var batch = WriteBatch(capacity: pages.count, payloadCapacity: pages.count * 4_096)

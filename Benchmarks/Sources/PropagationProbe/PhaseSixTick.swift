@@ -8,7 +8,7 @@ func phaseSixTick() throws {
         let path = freshDirectory()
         defer { try? FileManager.default.removeItem(atPath: path) }
         var options = StoreOptions(durability: .none, checkpointEveryLogBytes: nil, checkpointOnClose: false)
-        options.bus = StateBus.Configuration(applyWorkers: workers)
+        options.bus = StateBus.Configuration(applyWorkers: workers, parallelApplyMinimumBytes: 0)
         let bus = try StateBus.open(at: path, options: options)
         var pages: [PageID] = []
         for _ in 0..<64 { pages.append(try bus.createPage(size: 4_096)) }

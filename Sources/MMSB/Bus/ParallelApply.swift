@@ -2,8 +2,10 @@ import Dispatch
 
 /// Copies a validated batch's bytes into pages on several threads.
 ///
-/// Every write of a page goes to the same worker (chosen by the page's slot), so the writes of one page
-/// keep their order while different pages are copied at once. Workers touch only raw memory that the
+/// Every write of a page goes to the same worker, chosen by the page's slot: the slots are cut into
+/// `workers` contiguous ranges (neighbouring slots are mostly neighbouring memory, so each worker
+/// streams through its own region; interleaving pages measured markedly slower). The writes of one
+/// page keep their order while different pages are copied at once. Workers touch only raw memory that the
 /// caller resolved beforehand (destinations, sources, undo room): no shared structure is changed.
 struct ParallelApply {
     /// Destination of each write in its page.
@@ -23,7 +25,7 @@ struct ParallelApply {
                         undoOffsets.withUnsafeBufferPointer { undoOffsets in
                             let plan = Plan(
                                 entries: entries, source: payload.baseAddress!, destinations: destinations, slots: slots,
-                                undoOffsets: undoOffsets, undo: undo, workers: workers)
+                                undoOffsets: undoOffsets, undo: undo, workers: workers, slotSpan: (slots.max() ?? 0) + 1)
                             if workers == 1 {
                                 plan.run(worker: 0)
                             } else {
@@ -46,9 +48,11 @@ struct ParallelApply {
         let undoOffsets: UnsafeBufferPointer<Int>
         let undo: UnsafeMutableRawPointer?
         let workers: Int
+        /// One past the highest slot written.
+        let slotSpan: Int
 
         func run(worker: Int) {
-            for index in entries.indices where workers == 1 || slots[index] % workers == worker {
+            for index in entries.indices where workers == 1 || slots[index] * workers / slotSpan == worker {
                 let entry = entries[index]
                 if let undo { (undo + undoOffsets[index]).copyMemory(from: destinations[index], byteCount: entry.length) }
                 destinations[index].copyMemory(from: source + entry.payloadStart, byteCount: entry.length)

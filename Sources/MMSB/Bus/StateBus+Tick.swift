@@ -15,7 +15,7 @@ extension StateBus {
         var metrics = TickMetrics()
         metrics.deltas = batch.count
         metrics.budget = configuration.tickBudget
-        metrics.workers = configuration.applyWorkers
+        metrics.workers = batch.byteCount >= configuration.parallelApplyMinimumBytes ? configuration.applyWorkers : 1
         try change { state in
             try tickLocked(batch, &state, &metrics, clock: clock)
         }
@@ -82,7 +82,7 @@ extension StateBus {
                 }
             }
             metrics.logging = lap()
-            apply.run(batch, workers: configuration.applyWorkers, undo: nil)
+            apply.run(batch, workers: metrics.workers, undo: nil)
             markDirty(batch, apply.slots, &state)
             metrics.apply = lap()
         } else {
@@ -104,7 +104,7 @@ extension StateBus {
                     offset += state.table.size(slot)
                 }
             }
-            apply.run(batch, workers: configuration.applyWorkers, undo: wholePages ? nil : undo)
+            apply.run(batch, workers: metrics.workers, undo: wholePages ? nil : undo)
             metrics.apply = lap()
             let rollback = { (state: inout BusState) in
                 tx.rollback(&state)
