@@ -57,6 +57,7 @@ let package = Package(
                 "MMSBKV",
                 "MMSB",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: sharedSwiftSettings

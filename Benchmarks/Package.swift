@@ -61,7 +61,19 @@ let package = Package(
             ],
             path: "Sources/PropagationProbe"
         ),
-        // What both executables share: reading this process's resident memory.
+        // The KV block pool's hot path: allocate + register + release + match per block, 100,000 blocks.
+        .executableTarget(
+            name: "KVPoolProbe",
+            dependencies: [.product(name: "MMSBKV", package: "MMSB")],
+            path: "Sources/KVPoolProbe"
+        ),
+        // MMSBKV hashing (xxh3, sequence hashes), host↔host block copies vs memcpy, disk offload vs dd.
+        .executableTarget(
+            name: "KVProbe",
+            dependencies: [.product(name: "MMSBKV", package: "MMSB"), .product(name: "MMSB", package: "MMSB")],
+            path: "Sources/KVProbe"
+        ),
+        // What the probes share: reading this process's resident memory.
         .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport"),
     ],
     swiftLanguageModes: [.v6]

@@ -17,7 +17,7 @@ struct MMSBCommand: ParsableCommand {
         version: MMSBVersion.current,
         subcommands: [
             DemoCommand.self, InspectCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self,
-            VerifyCommand.self, GraphCommand.self, ImportCommand.self, CrashWriterCommand.self,
+            VerifyCommand.self, GraphCommand.self, ImportCommand.self, CrashWriterCommand.self, KVCommand.self,
         ]
     )
 

@@ -1,0 +1,46 @@
+import Foundation
+import MMSBKV
+
+extension KVSimulation.Report {
+    /// The report as lines; every line but the last (throughput) is the same for the same options.
+    func lines(_ options: KVSimulation.Options) -> [String] {
+        let w = options.workload
+        func percent(_ part: Int, _ whole: Int) -> String {
+            whole == 0 ? "0.0%" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+        }
+        func mebibytes(_ blocks: Int) -> String { String(format: "%.1f MiB", Double(blocks * blockBytes) / 1_048_576) }
+        func count(_ table: [KvTransferStatistics.Pair: Int], _ from: KVTier, _ to: KVTier) -> Int {
+            KvTransferStatistics.count(table, from, to)
+        }
+        let hits = deviceHits + hostHits + diskHits
+        let t = transfers
+        var lines = [
+            "workload: \(requests) requests, \(w.conversations) conversations, \(w.systemPrompts) system prompts, "
+                + "zipf \(String(format: "%.2f", w.zipfExponent)), seed \(w.seed)",
+            "tiers: device \(options.deviceBlocks), host \(options.hostBlocks), disk \(options.diskBlocks) blocks "
+                + "of \(w.pageSize) tokens (\(blockBytes) bytes); disk filter \(options.diskFilter ? "on" : "off")",
+            "prompt blocks: \(promptBlocks) requested, \(hits) reused (\(percent(hits, promptBlocks))), \(computed) computed",
+            "hit rate: device \(percent(deviceHits, promptBlocks)) (\(deviceHits)), host \(percent(hostHits, promptBlocks)) "
+                + "(\(hostHits)), disk \(percent(diskHits, promptBlocks)) (\(diskHits))",
+            "decoded blocks: \(decoded); rejected requests: \(rejected)",
+            "evictions: device \(evictions[.device] ?? 0), host \(evictions[.host] ?? 0), disk \(evictions[.disk] ?? 0)",
+        ]
+        for (from, to) in [(KVTier.device, KVTier.host), (.host, .disk)] {
+            let moved = count(t.offloaded, from, to)
+            var line = "offload \(from)→\(to): \(moved) blocks (\(mebibytes(moved))), skipped \(count(t.skipped, from, to)), "
+                + "dropped \(count(t.dropped, from, to))"
+            if to == .disk { line += ", filtered \(count(t.filtered, from, to))" }
+            line += ", failed \(count(t.offloadFailed, from, to))"
+            lines.append(line)
+        }
+        for from in [KVTier.host, .disk] {
+            let moved = count(t.onboarded, from, .device)
+            lines.append("onboard \(from)→device: \(moved) blocks (\(mebibytes(moved))), failed \(count(t.onboardFailed, from, .device))")
+        }
+        lines.append("verified: \(verified) onboarded blocks byte-equal, \(corrupt) corrupt")
+        let blocksPerSecond = seconds > 0 ? Double(promptBlocks + decoded) / seconds : 0
+        let requestsPerSecond = seconds > 0 ? Double(requests) / seconds : 0
+        lines.append(String(format: "throughput: %.0f requests/s, %.0f blocks/s (%.2f s)", requestsPerSecond, blocksPerSecond, seconds))
+        return lines
+    }
+}
