@@ -36,6 +36,11 @@ struct FuzzSeeds {
         try bus.setMetadata(["a": [], "bb": [1]], of: second)
         let third = try bus.createPage(size: 8)
         try bus.deletePage(third)
+        // Graph records (types 16–18); no rule is registered, so no wave runs.
+        try bus.addEdge(from: first, to: second, type: .data)
+        try bus.addEdge(from: first, to: second, type: .control)
+        try bus.setWeight(EdgeWeight(2.5), from: first, to: second)
+        try bus.removeEdge(from: first, to: second, type: .control)
         // Read the files before closing: closing may checkpoint and retire the segment.
         try bus.sync()
 
