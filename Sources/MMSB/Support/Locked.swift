@@ -13,12 +13,15 @@ import Darwin
 /// the same program with a pthread mutex is not), so concurrency tests under `--sanitize=thread` would
 /// drown in noise; and an uncontended `pthread_mutex` costs about 15 ns here against about 90 ns for
 /// `Mutex` (DESIGN.md).
-final class Locked<State: ~Copyable>: @unchecked Sendable {
+///
+/// `package`, so that MMSBKV (same package) shares it; `withLock` is inlinable so that the block pool's
+/// hot path, which takes the lock once per call, pays no cross-module generic call.
+package final class Locked<State: ~Copyable>: @unchecked Sendable {
     // @unchecked Sendable is sound: `state` is reached only inside `withLock`, which holds the mutex.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let state: UnsafeMutablePointer<State>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let state: UnsafeMutablePointer<State>
 
-    init(_ initial: consuming State) {
+    package init(_ initial: consuming State) {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -35,8 +38,8 @@ final class Locked<State: ~Copyable>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    @inline(__always)
-    func withLock<R: ~Copyable, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
+    @inlinable @inline(__always)
+    package func withLock<R: ~Copyable, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&state.pointee)

@@ -1,3 +1,4 @@
+import MMSB
 import Metrics
 
 /// Runs write-through offloads: one tier's newly registered blocks are copied into the next slower
@@ -9,18 +10,18 @@ import Metrics
 /// `processOffloads`) processes whatever is queued on the caller's thread and returns when the queue
 /// is empty, which is how callers await quiescence without sleeping.
 final class OffloadEngine: Sendable {
-    private let queue = KVLock(OffloadQueue())
+    private let queue = Locked(OffloadQueue())
     /// Held while draining; owns the disk admission filter, which only the drainer touches.
-    private let drainer: KVLock<FrequencyFilter?>
-    private let statistics = KVLock(KvTransferStatistics())
-    private let tiers: KVLock<[KVTier: KVTierPool]> = KVLock([:])
+    private let drainer: Locked<FrequencyFilter?>
+    private let statistics = Locked(KvTransferStatistics())
+    private let tiers: Locked<[KVTier: KVTierPool]> = Locked([:])
     private let mode: KvOffloadMode
     private let metrics: KVTransferMetrics?
 
     init(mode: KvOffloadMode, diskFilter: FrequencyFilter.Configuration?, metrics: KVTransferMetrics?) {
         self.mode = mode
         self.metrics = metrics
-        drainer = KVLock(diskFilter.map(FrequencyFilter.init))
+        drainer = Locked(diskFilter.map(FrequencyFilter.init))
     }
 
     func attach(_ pools: [KVTier: KVTierPool]) {

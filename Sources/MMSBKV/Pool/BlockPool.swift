@@ -1,3 +1,4 @@
+import MMSB
 import Metrics
 import Synchronization
 
@@ -17,7 +18,7 @@ import Synchronization
 public final class BlockPool: Sendable {
     private static let nextPoolID = Atomic<UInt32>(1)
 
-    private let state: KVLock<BlockPoolCore>
+    private let state: Locked<BlockPoolCore>
     private let metrics: KVPoolMetrics?
     /// Told about every newly registered hash after the call (the manager's write-through offload).
     private let onRegister: (@Sendable ([RegisteredBlock]) -> Void)?
@@ -40,7 +41,7 @@ public final class BlockPool: Sendable {
         try configuration.validate()
         self.onRegister = onRegister
         let id = Self.nextPoolID.add(1, ordering: .relaxed).oldValue
-        state = KVLock(
+        state = Locked(
             BlockPoolCore(
                 poolID: id, total: configuration.blockCount, pageSize: configuration.pageSize,
                 duplication: configuration.duplication, tier: configuration.tier,
