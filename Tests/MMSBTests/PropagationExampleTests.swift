@@ -16,7 +16,7 @@ final class PropagationCallCounter: Sendable {
 
 /// Collects values from any thread, in arrival order.
 final class PropagationRecorder<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
+    private let values = Locked<[Value]>([])  // pthread: Mutex gives TSan false positives on Linux
 
     func append(_ value: Value) { values.withLock { $0.append(value) } }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import MMSB
 
 /// The blocksets this process imported from other workers of the same machine, and access to
 /// their blocks (Dynamo's `import_remote_blockset` / `get_remote_blocks_{immutable,mutable}`).
@@ -14,7 +14,9 @@ import Synchronization
 /// before the owner reset or freed its blocks fails with ``RemoteBlocksetError/stale(workerID:blockset:expected:actual:)``
 /// instead of reading someone else's data.
 public final class RemoteBlocksets: Sendable {
-    private let workers = Mutex<[WorkerID: [ImportedBlockset]]>([:])
+    /// A pthread `Locked`, not `Synchronization.Mutex`: ThreadSanitizer reports false races on
+    /// `Mutex` on Linux (see MMSB's `Locked`).
+    private let workers = Locked<[WorkerID: [ImportedBlockset]]>([:])
 
     public init() {}
 

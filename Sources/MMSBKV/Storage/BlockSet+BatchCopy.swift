@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import MMSB
 
 extension BlockSet {
     /// Copies block `pairs[i].source` of `source` into block `pairs[i].destination` of this set for
@@ -17,7 +17,7 @@ extension BlockSet {
         from source: BlockSet, pairs: [(source: Int, destination: Int)], maxConcurrent: Int = 2
     ) -> [BlockDataError?] {
         let lanes = max(1, min(maxConcurrent, pairs.count))
-        let outcomes = Mutex<[BlockDataError?]>(Array(repeating: nil, count: pairs.count))
+        let outcomes = Locked<[BlockDataError?]>(Array(repeating: nil, count: pairs.count))
         let work = pairs
         let copyOne: @Sendable (Int) -> Void = { index in
             do throws(BlockDataError) {
