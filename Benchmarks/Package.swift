@@ -58,22 +58,23 @@ let package = Package(
             name: "PropagationProbe",
             dependencies: [
                 .product(name: "MMSB", package: "MMSB"),
+                "BenchmarkSupport",
             ],
             path: "Sources/PropagationProbe"
         ),
         // The KV block pool's hot path: allocate + register + release + match per block, 100,000 blocks.
         .executableTarget(
             name: "KVPoolProbe",
-            dependencies: [.product(name: "MMSBKV", package: "MMSB")],
+            dependencies: [.product(name: "MMSBKV", package: "MMSB"), "BenchmarkSupport"],
             path: "Sources/KVPoolProbe"
         ),
         // MMSBKV hashing (xxh3, sequence hashes), host↔host block copies vs memcpy, disk offload vs dd.
         .executableTarget(
             name: "KVProbe",
-            dependencies: [.product(name: "MMSBKV", package: "MMSB"), .product(name: "MMSB", package: "MMSB")],
+            dependencies: [.product(name: "MMSBKV", package: "MMSB"), .product(name: "MMSB", package: "MMSB"), "BenchmarkSupport"],
             path: "Sources/KVProbe"
         ),
-        // What the probes share: reading this process's resident memory.
+        // What the probes share: resident memory, timing, medians.
         .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport"),
     ],
     swiftLanguageModes: [.v6]

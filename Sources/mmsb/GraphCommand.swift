@@ -38,10 +38,9 @@ struct GraphCommand: ParsableCommand {
         print("Store \(StoreDirectory.normalized(store))")
         let edges = graph.edges()
         print("\(edges.count) edges between \(graph.pages.count) pages")
-        let weights = Dictionary(uniqueKeysWithValues: graph.weights().map { ("\($0.from)->\($0.to)", $0.weight) })
         for edge in edges {
             var line = "  \(edge.from) -> \(edge.to) \(edge.type)"
-            if edge.type == .data, let weight = weights["\(edge.from)->\(edge.to)"] {
+            if edge.type == .data, let weight = graph.weight(from: edge.from, to: edge.to) {
                 line += " weight \(weight) (\(weight.element(in: TropicalSemiring.self)) as a double)"
             }
             print(line)
@@ -62,10 +61,9 @@ struct GraphCommand: ParsableCommand {
             lines.append("  p\(page) [label=\"\(label.replacingQuotes())\"];")
         }
         let styles: [EdgeType: String] = [.data: "solid", .control: "dashed", .gpuSync: "bold", .compiler: "dotted"]
-        let weights = Dictionary(uniqueKeysWithValues: graph.weights().map { ("\($0.from)->\($0.to)", $0.weight) })
         for edge in graph.edges() {
             var attributes = "style=\(styles[edge.type]!), label=\"\(edge.type)"
-            if edge.type == .data, let weight = weights["\(edge.from)->\(edge.to)"] { attributes += " \(weight)" }
+            if edge.type == .data, let weight = graph.weight(from: edge.from, to: edge.to) { attributes += " \(weight)" }
             lines.append("  p\(edge.from) -> p\(edge.to) [\(attributes)\"];")
         }
         lines.append("}")

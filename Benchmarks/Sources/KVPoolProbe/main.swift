@@ -18,6 +18,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BenchmarkSupport
 import MMSBKV
 
 let runs = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 5) : 5
@@ -29,15 +30,11 @@ func threadCPUNanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
-func nanoseconds(_ body: () throws -> Void) rethrows -> UInt64 {
+/// Thread CPU nanoseconds `body` takes (not wall time: the machine is shared).
+func cpuNanoseconds(_ body: () throws -> Void) rethrows -> UInt64 {
     let start = threadCPUNanoseconds()
     try body()
     return threadCPUNanoseconds() - start
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted[sorted.count / 2]
 }
 
 /// The result arrays of one run, reused by every request.
@@ -79,7 +76,7 @@ func run(blocksPerRequest: Int, totalBlocks: Int) throws -> Double {
     for _ in 0..<(poolSize / 16) { try bench.request(chain(16)) }
     let requests = totalBlocks / blocksPerRequest
     let chains = (0..<requests).map { _ in chain(blocksPerRequest) }  // hashing-free timed loop
-    let elapsed = try nanoseconds {
+    let elapsed = try cpuNanoseconds {
         for hashes in chains { try bench.request(hashes) }
     }
     precondition(pool.available == poolSize && pool.liveLeases == 0, "the probe leaked blocks")

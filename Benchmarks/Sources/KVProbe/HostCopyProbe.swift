@@ -1,3 +1,4 @@
+import BenchmarkSupport
 @_spi(BlockAccess) import MMSBKV
 
 /// Block copies between two host tiers (system → pinned and back) against plain memcpy of the same

@@ -6,6 +6,7 @@
 // the issue names, measured in the same run: plain memcpy for host copies, `dd` with O_DIRECT for
 // the disk. Files go to the directory in $KVPROBE_DIR (default: the temporary directory).
 
+import BenchmarkSupport
 import Foundation
 
 let runs = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 5) : 5

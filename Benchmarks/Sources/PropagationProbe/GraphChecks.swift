@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import MMSB
 
 /// A random DAG: `pages` pages, `edges` data edges from lower to higher ids, built in random order.

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import MMSB
 
 /// Ticks of 4 KiB deltas, one per page, applied by 1 and by 2 workers: over 1,024 pages (4 MiB, within

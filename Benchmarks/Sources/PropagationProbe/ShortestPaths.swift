@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import MMSB
 
 /// Single-source shortest paths (tropical semiring) on a 10,000-page DAG: one edge-weight change

@@ -6,6 +6,7 @@
 // Every figure is the median of `runs` (default 5) measurements; setup (pages, edges, batches) is
 // outside the timed regions.
 
+import BenchmarkSupport
 import Foundation
 import MMSB
 

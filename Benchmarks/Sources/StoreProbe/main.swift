@@ -15,22 +15,6 @@ import MMSB
 let runs = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 5) : 5
 let pageCount = 4_096
 
-func freshDirectory() -> String {
-    let path = NSTemporaryDirectory() + "mmsb-probe-" + UUID().uuidString
-    return path
-}
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted[sorted.count / 2]
-}
-
 func openStore(_ path: String, _ durability: Durability) throws -> StateBus {
     // No checkpoints: these workloads measure logging and replay of the log.
     try StateBus.open(at: path, options: StoreOptions(durability: durability, checkpointEveryLogBytes: nil, checkpointOnClose: false))

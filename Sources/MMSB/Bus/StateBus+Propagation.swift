@@ -62,7 +62,7 @@ extension StateBus {
             tx.rollback(&state)
             throw error
         }
-        for (index, entry) in batch.entries.enumerated() { state.table.markDirty(slots[index], offset: entry.offset, length: entry.length) }
+        state.markDirty(batch, slots: slots)
         return commit(tx, userDeltas: count, &state)
     }
 

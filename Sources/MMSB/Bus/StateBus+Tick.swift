@@ -31,25 +31,14 @@ extension StateBus {
             return now - phase
         }
         let count = batch.count
-        var apply = ParallelApply(destinations: [], slots: [])
-        apply.destinations.reserveCapacity(count)
-        apply.slots.reserveCapacity(count)
         var oldEpochs = [UInt64](repeating: 0, count: count)
         var newEpochs = [UInt64](repeating: 0, count: count)
         // Validation: resolve every write, then assign epochs in order (tentatively, under the lock).
-        try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
-            for index in 0..<count {
-                let entry = entries[index]
-                guard let slot = state.table.slot(of: entry.page) else { throw .rejectedInBatch(index: index, cause: .pageNotFound(entry.page)) }
-                guard entry.length > 0 else { throw .rejectedInBatch(index: index, cause: .empty(entry.page)) }
-                let size = state.table.size(slot)
-                guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
-                    throw .rejectedInBatch(index: index, cause: .outOfBounds(page: entry.page, end: entry.offset &+ entry.length, pageSize: size))
-                }
-                apply.slots.append(slot)
-                apply.destinations.append(state.table.data(slot) + entry.offset)
-            }
+        var slots = [Int](repeating: 0, count: count)
+        try slots.withUnsafeMutableBufferPointer { (slots) throws(DeltaError) in
+            if let base = slots.baseAddress { try Self.resolve(batch, in: state, into: base) }
         }
+        var apply = ParallelApply(destinations: zip(batch.entries, slots).map { state.table.data($1) + $0.offset }, slots: slots)
         for index in 0..<count {
             let slot = apply.slots[index]
             let epoch = state.table.epoch(slot)
@@ -83,7 +72,7 @@ extension StateBus {
             }
             metrics.logging = lap()
             apply.run(batch, workers: metrics.workers, undo: nil)
-            markDirty(batch, apply.slots, &state)
+            state.markDirty(batch, slots: apply.slots)
             metrics.apply = lap()
         } else {
             // Copy while saving what is replaced, run the wave, then log the whole tick as one record.
@@ -144,7 +133,7 @@ extension StateBus {
                 }
             }
             state.propagation.pending = []
-            markDirty(batch, apply.slots, &state)
+            state.markDirty(batch, slots: apply.slots)
             state.markDirty(tx.propagated)
             metrics.logging = lap()
         }
@@ -159,9 +148,5 @@ extension StateBus {
             }
             events.enqueue(notes + tx.events)
         }
-    }
-
-    private func markDirty(_ batch: WriteBatch, _ slots: [Int], _ state: inout BusState) {
-        for (index, entry) in batch.entries.enumerated() { state.table.markDirty(slots[index], offset: entry.offset, length: entry.length) }
     }
 }

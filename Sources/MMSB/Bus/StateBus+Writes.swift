@@ -201,25 +201,9 @@ extension StateBus {
         return try change { state in
             let count = batch.entries.count
             let scratch = state.slotScratch(count: journal == nil ? count : 3 * count)
-            try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
-                for index in 0..<count {
-                    let entry = entries[index]
-                    guard let slot = state.table.slot(of: entry.page) else {
-                        throw .rejectedInBatch(index: index, cause: .pageNotFound(entry.page))
-                    }
-                    guard entry.length > 0 else { throw .rejectedInBatch(index: index, cause: .empty(entry.page)) }
-                    let size = state.table.size(slot)
-                    guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
-                        throw .rejectedInBatch(
-                            index: index, cause: .outOfBounds(page: entry.page, end: Self.end(entry.offset, entry.length), pageSize: size))
-                    }
-                    scratch[index] = slot
-                }
-            }
+            try Self.resolve(batch, in: state, into: scratch)
             let first = state.nextDeltaID
-            if configuration.propagation == .immediate, state.graph.edgeCount > 0, !state.propagation.isReplaying,
-                batch.entries.contains(where: { state.hasDependants($0.page) })
-            {
+            if batch.entries.contains(where: { waveNeeded(state, $0.page) }) {
                 return try applyWithWave(batch, slots: Array(UnsafeBufferPointer(start: scratch, count: count)), &state)
             }
             if journal != nil {
@@ -258,6 +242,27 @@ extension StateBus {
     }
 
     // MARK: Helpers
+
+    /// Resolves every write of `batch` to its page's slot (`slots[i]` for write `i`), checking that the
+    /// page exists and the write is non-empty and within it.
+    /// - Throws: ``DeltaError/rejectedInBatch(index:cause:)`` naming the first invalid write.
+    static func resolve(_ batch: WriteBatch, in state: borrowing BusState, into slots: UnsafeMutablePointer<Int>) throws(DeltaError) {
+        try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
+            for index in entries.indices {
+                let entry = entries[index]
+                guard let slot = state.table.slot(of: entry.page) else {
+                    throw .rejectedInBatch(index: index, cause: .pageNotFound(entry.page))
+                }
+                guard entry.length > 0 else { throw .rejectedInBatch(index: index, cause: .empty(entry.page)) }
+                let size = state.table.size(slot)
+                guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
+                    throw .rejectedInBatch(
+                        index: index, cause: .outOfBounds(page: entry.page, end: end(entry.offset, entry.length), pageSize: size))
+                }
+                slots[index] = slot
+            }
+        }
+    }
 
     /// One past the last byte of a write, saturating instead of wrapping for offsets near `Int.max`.
     private static func end(_ offset: Int, _ length: Int) -> Int {

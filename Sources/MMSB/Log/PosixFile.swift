@@ -6,9 +6,6 @@ import Musl
 import Darwin
 #endif
 
-/// `open(2)`, named apart from ``PosixFile/open(_:flags:mode:)``.
-private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
-
 /// `rename(2)`, named apart from ``FileSystem/rename(_:to:)``.
 private func systemRename(_ source: String, _ destination: String) -> Int32 { rename(source, destination) }
 
@@ -31,26 +28,13 @@ struct PosixFile: ~Copyable {
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added). The corresponding C function is `open`.
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(LogError) -> PosixFile {
-        while true {
-            let descriptor = systemOpen(path, flags | O_CLOEXEC, mode)
-            if descriptor >= 0 { return PosixFile(descriptor: descriptor, path: path) }
-            if errno != EINTR { throw .io(operation: "open", path: path, errno: errno) }
-        }
+        PosixFile(descriptor: try io(path) { () throws(SystemCallFailure) in try SystemCall.open(path, flags: flags, mode: mode) }, path: path)
     }
 
     /// Writes all of `bytes` at `offset`. The corresponding C function is `pwrite`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
-        var done = 0
-        while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written > 0 {
-                done += written
-            } else if written < 0, errno == EINTR {
-                continue
-            } else {
-                throw .io(operation: "pwrite", path: path, errno: written < 0 ? errno : EIO)
-            }
-        }
+        guard let base = bytes.baseAddress else { return }
+        try Self.io(path) { () throws(SystemCallFailure) in try SystemCall.writeAll(descriptor, base, count: bytes.count, at: offset) }
     }
 
     /// Writes all of `bytes` at `offset`.
@@ -79,25 +63,15 @@ struct PosixFile: ~Copyable {
     /// Reads up to `buffer.count` bytes at `offset`; fewer only at the end of the file.
     /// The corresponding C function is `pread`.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if count > 0 {
-                done += count
-            } else if count == 0 {
-                break
-            } else if errno != EINTR {
-                throw .io(operation: "pread", path: path, errno: errno)
-            }
+        guard let base = buffer.baseAddress else { return 0 }
+        return try Self.io(path) { () throws(SystemCallFailure) in
+            try SystemCall.readUpTo(descriptor, into: base, count: buffer.count, at: offset)
         }
-        return done
     }
 
     /// Makes the file's data durable (and the size it needs). The corresponding C function is `fdatasync`.
     func synchronizeData() throws(LogError) {
-        while fdatasync(descriptor) != 0 {
-            if errno != EINTR { throw .io(operation: "fdatasync", path: path, errno: errno) }
-        }
+        try Self.io(path) { () throws(SystemCallFailure) in try SystemCall.synchronizeData(descriptor) }
     }
 
     /// Makes the file's data and metadata durable. The corresponding C function is `fsync`.
@@ -109,16 +83,22 @@ struct PosixFile: ~Copyable {
 
     /// Cuts the file to `length` bytes. The corresponding C function is `ftruncate`.
     func truncate(to length: Int) throws(LogError) {
-        while ftruncate(descriptor, off_t(length)) != 0 {
-            if errno != EINTR { throw .io(operation: "ftruncate", path: path, errno: errno) }
-        }
+        try Self.io(path) { () throws(SystemCallFailure) in try SystemCall.truncate(descriptor, to: length) }
     }
 
     /// The file's size in bytes. The corresponding C function is `fstat`.
     func size() throws(LogError) -> Int {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .io(operation: "fstat", path: path, errno: errno) }
-        return Int(status.st_size)
+        try Self.io(path) { () throws(SystemCallFailure) in try SystemCall.size(descriptor) }
+    }
+
+    /// Runs a shared system call wrapper, reporting its failure as ``LogError/io(operation:path:errno:)``.
+    @inline(__always)
+    private static func io<R>(_ path: String, _ call: () throws(SystemCallFailure) -> R) throws(LogError) -> R {
+        do {
+            return try call()
+        } catch {
+            throw .io(operation: error.operation, path: path, errno: error.errno)
+        }
     }
 
     /// Takes an exclusive advisory lock, waiting at most about 200 ms for it. The corresponding C

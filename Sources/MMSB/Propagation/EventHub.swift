@@ -62,7 +62,7 @@ final class EventHub: Sendable {
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
             state.subscribers.append(Subscriber(id: id, filter: filter, handler: handler))
-            wanted.store(state.subscribers.reduce(0) { $0 | $1.filter.rawValue }, ordering: .relaxed)
+            storeWanted(state.subscribers)
             return id
         }
         return EventSubscription(id: id, hub: self)
@@ -71,16 +71,21 @@ final class EventHub: Sendable {
     func remove(_ id: UInt64) {
         state.withLock { state in
             state.subscribers.removeAll { $0.id == id }
-            wanted.store(state.subscribers.reduce(0) { $0 | $1.filter.rawValue }, ordering: .relaxed)
+            storeWanted(state.subscribers)
         }
+    }
+
+    private func storeWanted(_ subscribers: [Subscriber]) {
+        wanted.store(subscribers.reduce(0) { $0 | $1.filter.rawValue }, ordering: .relaxed)
     }
 
     /// Queues events in order; call while holding the bus's write lock.
     func enqueue(_ kinds: [BusEvent.Kind]) {
         guard !kinds.isEmpty else { return }
         state.withLock { state in
-            let wanted = state.subscribers.reduce(0) { $0 | $1.filter.rawValue }
-            for kind in kinds where kind.filter.rawValue & wanted != 0 {
+            // Stored when subscribers change, which also happens under this lock.
+            let wantedBits = wanted.load(ordering: .relaxed)
+            for kind in kinds where kind.filter.rawValue & wantedBits != 0 {
                 state.queue.append(BusEvent(sequence: state.nextSequence, kind: kind))
                 state.nextSequence += 1
             }

@@ -192,6 +192,11 @@ extension BusState {
         }
     }
 
+    /// Marks the writes of `batch` dirty (write `i` in `slots[i]`), as ``markDirty(_:)`` does for deltas.
+    mutating func markDirty(_ batch: WriteBatch, slots: [PageTable.Slot]) {
+        for (index, entry) in batch.entries.enumerated() { table.markDirty(slots[index], offset: entry.offset, length: entry.length) }
+    }
+
     private mutating func mark(_ page: PageID, _ mark: PageMarks, event: BusEvent.Kind, into tx: inout WaveTransaction) {
         let old = propagation.marks[page]
         tx.saveMarks(page, old)

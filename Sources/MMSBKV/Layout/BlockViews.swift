@@ -2,39 +2,45 @@
 ///
 /// The view keeps its storage alive; its bytes are reached only inside ``withUnsafeBytes(_:)``.
 public struct LayerView: Sendable {
-    let storage: any HostMemoryStorage
+    let region: HostRegion
+
+    init(storage: any HostMemoryStorage, offset: Int, count: Int) {
+        region = HostRegion(storage: storage, offset: offset, count: count)
+    }
+
     /// The region's offset in its storage.
-    public let offset: Int
+    public var offset: Int { region.offset }
     /// Bytes in the region.
-    public let count: Int
+    public var count: Int { region.count }
 
     /// Calls `body` with the region's bytes; the pointer must not escape `body`.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withBytes(body)
     }
 
     /// A copy of the region's bytes.
-    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    public var bytes: [UInt8] { region.bytes }
 }
 
 /// Read-only bytes of a whole block (all layers and outer indices, ``BlockLayout/blockDataSize``
 /// bytes) of a fully contiguous layout in host memory.
 public struct BlockView: Sendable {
-    let storage: any HostMemoryStorage
+    let region: HostRegion
+
+    init(storage: any HostMemoryStorage, offset: Int, count: Int) {
+        region = HostRegion(storage: storage, offset: offset, count: count)
+    }
+
     /// The block's offset in its storage.
-    public let offset: Int
+    public var offset: Int { region.offset }
     /// Bytes in the block.
-    public let count: Int
+    public var count: Int { region.count }
 
     /// Calls `body` with the block's bytes; the pointer must not escape `body`.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withBytes(body)
     }
 
     /// A copy of the block's bytes.
-    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    public var bytes: [UInt8] { region.bytes }
 }

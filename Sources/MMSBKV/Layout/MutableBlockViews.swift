@@ -3,64 +3,66 @@
 /// Noncopyable, so the one writable view cannot be duplicated; it keeps its storage alive. Do not
 /// keep it after its block is registered (the block is shared and immutable from then on).
 public struct MutableLayerView: ~Copyable, Sendable {
-    let storage: any HostMemoryStorage
+    let region: HostRegion
+
+    init(storage: any HostMemoryStorage, offset: Int, count: Int) {
+        region = HostRegion(storage: storage, offset: offset, count: count)
+    }
+
     /// The region's offset in its storage.
-    public let offset: Int
+    public var offset: Int { region.offset }
     /// Bytes in the region.
-    public let count: Int
+    public var count: Int { region.count }
 
     /// Calls `body` with the region's bytes; the pointer must not escape `body`.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withBytes(body)
     }
 
     /// Calls `body` with the region's mutable bytes; the pointer must not escape `body`.
     public mutating func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeMutableRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withMutableBytes(body)
     }
 
     /// Sets every byte of the region to `value`.
     public mutating func fill(_ value: UInt8) {
-        withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: value) }
+        region.withMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: value) }
     }
 
     /// A copy of the region's bytes.
-    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    public var bytes: [UInt8] { region.bytes }
 }
 
 /// Writable bytes of a whole block of a fully contiguous layout, obtained only from a ``BlockWriter``.
 ///
 /// Noncopyable and storage-retaining, like ``MutableLayerView``.
 public struct MutableBlockView: ~Copyable, Sendable {
-    let storage: any HostMemoryStorage
+    let region: HostRegion
+
+    init(storage: any HostMemoryStorage, offset: Int, count: Int) {
+        region = HostRegion(storage: storage, offset: offset, count: count)
+    }
+
     /// The block's offset in its storage.
-    public let offset: Int
+    public var offset: Int { region.offset }
     /// Bytes in the block.
-    public let count: Int
+    public var count: Int { region.count }
 
     /// Calls `body` with the block's bytes; the pointer must not escape `body`.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withBytes(body)
     }
 
     /// Calls `body` with the block's mutable bytes; the pointer must not escape `body`.
     public mutating func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(storage) { () throws(E) -> R in
-            try body(UnsafeMutableRawBufferPointer(start: storage.baseAddress + offset, count: count))
-        }
+        try region.withMutableBytes(body)
     }
 
     /// Sets every byte of the block to `value`.
     public mutating func fill(_ value: UInt8) {
-        withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: value) }
+        region.withMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: value) }
     }
 
     /// A copy of the block's bytes.
-    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+    public var bytes: [UInt8] { region.bytes }
 }

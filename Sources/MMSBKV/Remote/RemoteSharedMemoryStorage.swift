@@ -19,8 +19,4 @@ final class RemoteSharedMemoryStorage: RemoteStorage, HostMemoryStorage {
     var alignment: Int { StorageHeader.size }
     var baseAddress: UnsafeMutableRawPointer { mapping.pointer + StorageHeader.size }
     func currentGeneration() throws(StorageError) -> UInt64 { mapping.generation }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) { try hostRead(into: buffer, at: offset) }
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) { try hostWrite(bytes, at: offset) }
-    func fill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) { try hostFill(value, at: offset, count: count) }
 }

@@ -59,6 +59,13 @@ final class HostMapping: Sendable {
     /// The first byte (never null: `mmap` does not return address 0 for anonymous mappings).
     var pointer: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: address).unsafelyUnwrapped }
 
+    /// Locks mapped bytes `[pointer, pointer + bytes)` in RAM; returns nil when locked, else the
+    /// `errno` of the refusal (typically `ENOMEM` or `EPERM` under a low `RLIMIT_MEMLOCK`). The
+    /// corresponding C function is `mlock`.
+    static func pin(_ pointer: UnsafeMutableRawPointer, bytes: Int) -> Int32? {
+        mlock(pointer, bytes) == 0 ? nil : errno
+    }
+
     /// The operating system's page size.
     static let pageSize: Int = Int(sysconf(Int32(_SC_PAGESIZE)))
 

@@ -6,13 +6,12 @@ import Musl
 import Darwin
 #endif
 
-/// `open(2)`, named apart from ``KVFile/open(_:flags:mode:)``.
-private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+import MMSB
 
 /// An open file descriptor owned by a storage: closed in `deinit`.
 ///
-/// The few system calls the disk storage needs, in swift-system's manner: every call retries on
-/// `EINTR`, reads and writes loop over short counts, and failures throw
+/// The few system calls the disk storage needs, through MMSB's shared `SystemCall` (which retries on
+/// `EINTR` and loops over short counts); failures throw
 /// ``StorageError/operationFailed(operation:path:errno:)`` naming the call and the file.
 final class KVFile: Sendable {
     let descriptor: Int32
@@ -27,42 +26,21 @@ final class KVFile: Sendable {
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added). The corresponding C function is `open`.
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o600) throws(StorageError) -> KVFile {
-        while true {
-            let descriptor = systemOpen(path, flags | O_CLOEXEC, mode)
-            if descriptor >= 0 { return KVFile(descriptor: descriptor, path: path) }
-            if errno != EINTR { throw .operationFailed(operation: "open", path: path, errno: errno) }
-        }
+        KVFile(descriptor: try storage(path) { () throws(SystemCallFailure) in try SystemCall.open(path, flags: flags, mode: mode) }, path: path)
     }
 
     /// Writes all of `count` bytes at `source` to `offset`. The corresponding C function is `pwrite`.
     func write(_ source: UnsafeRawPointer, count: Int, at offset: Int) throws(StorageError) {
-        var done = 0
-        while done < count {
-            let written = pwrite(descriptor, source + done, count - done, off_t(offset + done))
-            if written > 0 {
-                done += written
-            } else if written < 0, errno == EINTR {
-                continue
-            } else {
-                throw .operationFailed(operation: "pwrite", path: path, errno: written < 0 ? errno : EIO)
-            }
-        }
+        try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.writeAll(descriptor, source, count: count, at: offset) }
     }
 
     /// Reads exactly `count` bytes at `offset` into `destination`; a file that ends first is an
     /// `EIO` failure. The corresponding C function is `pread`.
     func read(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws(StorageError) {
-        var done = 0
-        while done < count {
-            let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
-            if got > 0 {
-                done += got
-            } else if got < 0, errno == EINTR {
-                continue
-            } else {
-                throw .operationFailed(operation: "pread", path: path, errno: got < 0 ? errno : EIO)
-            }
+        let got = try Self.storage(path) { () throws(SystemCallFailure) in
+            try SystemCall.readUpTo(descriptor, into: destination, count: count, at: offset)
         }
+        guard got == count else { throw .operationFailed(operation: "pread", path: path, errno: EIO) }
     }
 
     /// Reads `count` bytes at `offset` into a new array.
@@ -91,16 +69,12 @@ final class KVFile: Sendable {
 
     /// Makes the file's data durable. The corresponding C function is `fdatasync`.
     func synchronizeData() throws(StorageError) {
-        while fdatasync(descriptor) != 0 {
-            if errno != EINTR { throw .operationFailed(operation: "fdatasync", path: path, errno: errno) }
-        }
+        try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.synchronizeData(descriptor) }
     }
 
     /// Sets the file's size. The corresponding C function is `ftruncate`.
     func truncate(to length: Int) throws(StorageError) {
-        while ftruncate(descriptor, off_t(length)) != 0 {
-            if errno != EINTR { throw .operationFailed(operation: "ftruncate", path: path, errno: errno) }
-        }
+        try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.truncate(descriptor, to: length) }
     }
 
     /// Reserves `length` bytes of disk for the file, so later writes cannot fail for lack of space.
@@ -115,8 +89,17 @@ final class KVFile: Sendable {
 
     /// The file's size in bytes. The corresponding C function is `fstat`.
     func size() throws(StorageError) -> Int {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .operationFailed(operation: "fstat", path: path, errno: errno) }
-        return Int(status.st_size)
+        try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.size(descriptor) }
+    }
+
+    /// Runs a shared system call wrapper, reporting its failure as
+    /// ``StorageError/operationFailed(operation:path:errno:)``.
+    @inline(__always)
+    private static func storage<R>(_ path: String, _ call: () throws(SystemCallFailure) -> R) throws(StorageError) -> R {
+        do {
+            return try call()
+        } catch {
+            throw .operationFailed(operation: error.operation, path: path, errno: error.errno)
+        }
     }
 }

@@ -68,23 +68,25 @@ extension KVStorage {
 }
 
 extension HostMemoryStorage {
-    /// `read`, `write` and `fill` of host memory: bounds-checked `memcpy` / `memset`.
+    // `read`, `write` and `fill` of every host memory storage: bounds-checked `memcpy` / `memset`
+    // on `baseAddress`.
+
     @inline(__always)
-    func hostRead(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) {
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) {
         try checkBounds(offset, buffer.count)
         guard let destination = buffer.baseAddress, buffer.count > 0 else { return }
         destination.copyMemory(from: baseAddress + offset, byteCount: buffer.count)
     }
 
     @inline(__always)
-    func hostWrite(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) {
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) {
         try checkBounds(offset, bytes.count)
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         (baseAddress + offset).copyMemory(from: source, byteCount: bytes.count)
     }
 
     @inline(__always)
-    func hostFill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) {
+    public func fill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) {
         try checkBounds(offset, count)
         (baseAddress + offset).initializeMemory(as: UInt8.self, repeating: value, count: count)
     }

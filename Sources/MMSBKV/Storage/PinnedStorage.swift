@@ -28,13 +28,8 @@ public final class PinnedStorage: HostMemoryStorage {
     public init(byteCount: Int, alignment: Int = 1) throws(StorageError) {
         self.alignment = try HostMapping.storageAlignment(alignment)
         mapping = try HostMapping(byteCount: byteCount, alignment: self.alignment)
-        if mlock(mapping.pointer, mapping.mappedBytes) == 0 {
-            isPinned = true
-            pinError = nil
-        } else {
-            isPinned = false
-            pinError = errno
-        }
+        pinError = HostMapping.pin(mapping.pointer, bytes: mapping.mappedBytes)
+        isPinned = pinError == nil
     }
 
     deinit {
@@ -44,16 +39,4 @@ public final class PinnedStorage: HostMemoryStorage {
     public var kind: StorageKind { .pinned }
     public var byteCount: Int { mapping.byteCount }
     public var baseAddress: UnsafeMutableRawPointer { mapping.pointer }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostRead(into: buffer, at: offset)
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostWrite(bytes, at: offset)
-    }
-
-    public func fill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) {
-        try hostFill(value, at: offset, count: count)
-    }
 }

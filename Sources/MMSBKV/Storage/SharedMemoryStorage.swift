@@ -43,16 +43,8 @@ public final class SharedMemoryStorage: HostMemoryStorage {
         let header = StorageHeader(kindCode: 2, storageID: storageID, dataBytes: UInt64(byteCount), generation: 1)
         header.encoded().withUnsafeBytes { mapping.pointer.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: $0.count) }
         self.mapping = mapping
-        if !pinned {
-            isPinned = false
-            pinError = nil
-        } else if mlock(mapping.pointer, mapping.mappedBytes) == 0 {
-            isPinned = true
-            pinError = nil
-        } else {
-            isPinned = false
-            pinError = errno
-        }
+        pinError = pinned ? HostMapping.pin(mapping.pointer, bytes: mapping.mappedBytes) : nil
+        isPinned = pinned && pinError == nil
     }
 
     deinit {
@@ -77,17 +69,5 @@ public final class SharedMemoryStorage: HostMemoryStorage {
         if next == StorageHeader.closedGeneration { next = 1 }
         mapping.setGeneration(next)
         return next
-    }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostRead(into: buffer, at: offset)
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostWrite(bytes, at: offset)
-    }
-
-    public func fill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) {
-        try hostFill(value, at: offset, count: count)
     }
 }

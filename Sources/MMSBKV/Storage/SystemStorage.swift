@@ -19,16 +19,4 @@ public final class SystemStorage: HostMemoryStorage {
     public var kind: StorageKind { .system }
     public var byteCount: Int { mapping.byteCount }
     public var baseAddress: UnsafeMutableRawPointer { mapping.pointer }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostRead(into: buffer, at: offset)
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StorageError) {
-        try hostWrite(bytes, at: offset)
-    }
-
-    public func fill(_ value: UInt8, at offset: Int, count: Int) throws(StorageError) {
-        try hostFill(value, at: offset, count: count)
-    }
 }
