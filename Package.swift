@@ -43,10 +43,19 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        // The crash-consistency harness (a file-system recorder and a generator of the states a power
+        // loss can leave), shared by the test targets; not a product.
+        .target(
+            name: "CrashStateSupport",
+            dependencies: ["MMSB"],
+            path: "Tests/CrashStateSupport",
+            swiftSettings: sharedSwiftSettings
+        ),
         .testTarget(
             name: "MMSBTests",
             dependencies: [
                 "MMSB",
+                "CrashStateSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: sharedSwiftSettings
@@ -55,6 +64,7 @@ let package = Package(
             name: "MMSBKVTests",
             dependencies: [
                 "MMSBKV",
+                "CrashStateSupport",
                 "MMSB",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -24,7 +24,9 @@ struct CrashWriterCommand: ParsableCommand {
             calls forever: call k (1, 2, 3, …) is one write or one batch of 2 to 8 writes whose bytes \
             depend only on the seed and k. After call k returns it prints \
             `ack <last delta id> <lsn> <k>`. A store left by an earlier run with the same seed and \
-            page count is continued where its log ends.
+            page count is continued where its log ends. With --report-recovery it first prints what \
+            opening the store recovered on standard error: \
+            `recovery <last lsn> torn <bytes cut or -> unfinished <bytes removed or ->`.
             """,
         shouldDisplay: false
     )
@@ -60,6 +62,9 @@ struct CrashWriterCommand: ParsableCommand {
     @Option(name: .long, help: "Limit every file this process writes to this many bytes, so writes fail as on a full disk.")
     var fileSizeLimit: Int?
 
+    @Flag(name: .long, help: "Print what opening the store recovered (last LSN, torn tail, unfinished segment) on standard error.")
+    var reportRecovery = false
+
     func validate() throws {
         guard (1...CrashWorkload.maximumPages).contains(pages) else {
             throw ValidationError("--pages must be 1 to \(CrashWorkload.maximumPages), not \(pages)")
@@ -78,6 +83,11 @@ struct CrashWriterCommand: ParsableCommand {
             setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit)
         }
         let bus = try StateBus.open(at: store, options: StoreOptions(durability: durability.durability))
+        if reportRecovery, let report = bus.recoveryReport {
+            let torn = report.tornTail.map { String($0.bytesDropped) } ?? "-"
+            let unfinished = report.unfinishedSegment.map { String($0.bytesDropped) } ?? "-"
+            _ = Self.emit("recovery \(report.lastLSN.rawValue) torn \(torn) unfinished \(unfinished)", to: STDERR_FILENO)
+        }
         let pageIDs = try CrashWorkload.preparePages(of: bus, count: pages)
         guard var k = CrashWorkload.call(after: bus.nextDeltaID, seed: seed, pages: pages) else {
             throw CrashWriterError.foreignHistory(deltas: bus.nextDeltaID.rawValue - 1, seed: seed)
@@ -97,13 +107,13 @@ struct CrashWriterCommand: ParsableCommand {
 
     private static func text(_ lsn: LSN?) -> String { lsn.map { String($0.rawValue) } ?? "-" }
 
-    /// Writes one line to standard output unbuffered; `false` once nobody reads it.
-    private static func emit(_ line: String) -> Bool {
+    /// Writes one line to standard output (or `descriptor`) unbuffered; `false` once nobody reads it.
+    private static func emit(_ line: String, to descriptor: Int32 = STDOUT_FILENO) -> Bool {
         let bytes = Array((line + "\n").utf8)
         var start = 0
         while start < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
-                write(STDOUT_FILENO, buffer.baseAddress! + start, buffer.count - start)
+                write(descriptor, buffer.baseAddress! + start, buffer.count - start)
             }
             if written < 0 {
                 if errno == EINTR { continue }

@@ -49,6 +49,14 @@ struct InspectCommand: ParsableCommand {
         print("  format: MMSB store format \(StoreFormat.major).\(StoreFormat.minor)")
         print("  checkpoint LSN: \(summary.checkpointLSN)\(summary.checkpointLSN == .zero ? " (no checkpoint yet)" : "")")
         print("  first live LSN: \(summary.firstLiveLSN)")
+        if summary.cleanEndLSN == .zero {
+            print("  clean end: none recorded (the store is open, crashed, or was closed with a checkpoint covering its log)")
+        } else {
+            print("  clean end: LSN \(summary.cleanEndLSN) (the last close recorded where the log ends)")
+        }
+        if summary.writerActive {
+            print("  writer: another process has the store open; this is its log as it was at LSN \(summary.lastLSN)")
+        }
         print("Log")
         print("  records: \(summary.records)")
         print("  deltas: \(summary.deltas)")
@@ -74,6 +82,9 @@ struct InspectCommand: ParsableCommand {
         } else {
             print("Torn tail: none, the log ends at a record boundary")
         }
+        if let unfinished = summary.unfinishedSegment {
+            print("Unfinished segment: found, \(unfinished)")
+        }
         print("Recovery (inspect never modifies the store; this is what opening it for writing would do)")
         if summary.checkpointLSN == .zero {
             print("  load no checkpoint and replay \(counted(replayed, "record")) from LSN \(summary.firstLiveLSN)")
@@ -86,6 +97,9 @@ struct InspectCommand: ParsableCommand {
             print("  cut the torn tail: \(tornTail.bytesDropped) bytes from \(tornTail.file) at offset \(tornTail.offset)")
         } else {
             print("  cut nothing: there is no torn tail")
+        }
+        if let unfinished = summary.unfinishedSegment {
+            print("  remove the unfinished segment \(unfinished.file) (\(unfinished.bytesDropped) bytes, nothing in it was acknowledged)")
         }
     }
 
@@ -110,11 +124,15 @@ struct InspectCommand: ParsableCommand {
             "pagesWithDeltas": .int(summary.deltasPerPage.count),
             "deltasPerPage": .array(topPages.map { .object(["page": .uint($0.page.rawValue), "deltas": .int($0.deltas)]) }),
             "tornTail": summary.tornTail?.json ?? .null,
+            "unfinishedSegment": summary.unfinishedSegment?.json ?? .null,
+            "cleanEndLSN": .uint(summary.cleanEndLSN.rawValue),
+            "writerActive": .bool(summary.writerActive),
             "recovery": .object([
                 "modifiesStore": .bool(false),
                 "checkpointLSN": .uint(summary.checkpointLSN.rawValue),
                 "recordsToReplay": .uint(replayed),
                 "cutsTornTail": .bool(summary.tornTail != nil),
+                "removesUnfinishedSegment": .bool(summary.unfinishedSegment != nil),
             ]),
         ])
     }

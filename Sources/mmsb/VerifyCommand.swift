@@ -47,11 +47,14 @@ struct VerifyCommand: ParsableCommand {
         let report = try StateBus.verify(storeAt: store)
         print("Store \(StoreDirectory.normalized(store))")
         guard report.isConsistent else {
-            throw CommandLineError("the store is inconsistent: \(report.description.dropFirst("INCONSISTENT: ".count))")
+            throw CommandLineError("the store is inconsistent \(report.description.dropFirst("INCONSISTENT ".count))")
         }
         print(report)
         if recompute { try verifyRules() }
-        if let tornTail = try StateBus.summary(ofStoreAt: store).tornTail {
+        if report.writerActive {
+            print("Note: a writer held the store; verified the log as it was at LSN \(report.lsn), records written later are not seen.")
+        }
+        if let tornTail = report.tornTail, !report.writerActive {
             print(
                 "Note: the log ends in a torn tail that both rebuilds stop before, and that opening the store for writing cuts: \(tornTail)."
             )

@@ -15,7 +15,7 @@ import Testing
         }
         #expect(pool.available == 1)
         #expect(try pool.allocateBlocksBlocking(0).isEmpty)
-        #expect(throws: BlockPoolError.notEnoughBlocksAvailable(requested: -1, available: 1)) {
+        #expect(throws: BlockPoolError.negativeCount(operation: "allocateBlocks", count: -1)) {
             try pool.allocateBlocksBlocking(-1)
         }
         try pool.releaseBlocking(three)

@@ -24,7 +24,7 @@ import Testing
         try bus.close()
         let actual = Array(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/ckpt/00000000000000000005.ckpt")))
 
-        var header = Array("MMSBCKPT".utf8) + Self.u16(1) + Self.u16(0) + Self.u32(64)
+        var header = Array("MMSBCKPT".utf8) + Self.u16(1) + Self.u16(1) + Self.u32(64)  // format 1.1
         header += Self.u64(store.high) + Self.u64(store.low)
         header += Self.u64(5)          // covered LSN
         header += Self.u64(1)          // pages

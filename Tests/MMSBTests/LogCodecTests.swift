@@ -1,3 +1,4 @@
+import Foundation
 @testable import MMSB
 import Testing
 
@@ -263,7 +264,7 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         let header = SegmentHeader(store: goldenStore, baseLSN: 0x0102_0304_0506_0708, firstDeltaID: 42, baseTimestamp: 0xAABB_CCDD_EEFF_0011)
         var expected: [UInt8] = [0x4D, 0x4D, 0x53, 0x42, 0x57, 0x41, 0x4C, 0x00]  // "MMSBWAL\0"
         expected += [0x01, 0x00]  // major 1
-        expected += [0x00, 0x00]  // minor 0
+        expected += [0x01, 0x00]  // minor 1
         expected += [0x40, 0x00, 0x00, 0x00]  // header size 64
         expected += [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]  // store high
         expected += [0x10, 0x32, 0x54, 0x76, 0x98, 0xBA, 0xDC, 0xFE]  // store low
@@ -279,21 +280,50 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
     }
 
     @Test func manifestSlotGoldenBytes() throws {
-        let manifest = Manifest(store: goldenStore, generation: 0x0000_0001_0000_0002, firstLiveSegmentLSN: 0x300, checkpointLSN: 0x2FF)
+        var manifest = Manifest(store: goldenStore, generation: 0x0000_0001_0000_0002, firstLiveSegmentLSN: 0x300, checkpointLSN: 0x2FF)
+        manifest.cleanEndLSN = 0x1_0203
         var expected: [UInt8] = [0x4D, 0x4D, 0x53, 0x42, 0x4D, 0x41, 0x4E, 0x00]  // "MMSBMAN\0"
-        expected += [0x01, 0x00, 0x00, 0x00]  // major 1, minor 0
-        expected += [0x40, 0x00, 0x00, 0x00]  // slot size 64
+        expected += [0x01, 0x00, 0x01, 0x00]  // major 1, minor 1
+        expected += [0x48, 0x00, 0x00, 0x00]  // slot size 72
         expected += [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]  // store high
         expected += [0x10, 0x32, 0x54, 0x76, 0x98, 0xBA, 0xDC, 0xFE]  // store low
         expected += [0x02, 0, 0, 0, 0x01, 0, 0, 0]  // generation
         expected += [0x00, 0x03, 0, 0, 0, 0, 0, 0]  // first live segment
         expected += [0xFF, 0x02, 0, 0, 0, 0, 0, 0]  // checkpoint LSN
+        expected += [0x03, 0x02, 0x01, 0, 0, 0, 0, 0]  // clean end LSN
         expected += [0, 0, 0, 0]  // flags
         expected += le32(referenceCRC(expected))
-        #expect(expected.count == 64)
+        #expect(expected.count == 72)
         #expect(manifest.encoded() == expected)
         let decoded = try expected.withUnsafeBytes { bytes in try Manifest.decodeSlot(bytes, file: "M") }
         #expect(decoded == manifest)
+    }
+
+    /// A format 1.0 slot (64 bytes, no clean end) still reads, as a store without a recorded clean end.
+    @Test func manifestSlotOfFormat1_0StillReads() throws {
+        var legacy: [UInt8] = [0x4D, 0x4D, 0x53, 0x42, 0x4D, 0x41, 0x4E, 0x00]  // "MMSBMAN\0"
+        legacy += [0x01, 0x00, 0x00, 0x00]  // major 1, minor 0
+        legacy += [0x40, 0x00, 0x00, 0x00]  // slot size 64
+        legacy += [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]  // store high
+        legacy += [0x10, 0x32, 0x54, 0x76, 0x98, 0xBA, 0xDC, 0xFE]  // store low
+        legacy += [0x02, 0, 0, 0, 0x01, 0, 0, 0]  // generation
+        legacy += [0x00, 0x03, 0, 0, 0, 0, 0, 0]  // first live segment
+        legacy += [0xFF, 0x02, 0, 0, 0, 0, 0, 0]  // checkpoint LSN
+        legacy += [0, 0, 0, 0]  // flags
+        legacy += le32(referenceCRC(legacy))
+        let decoded = try legacy.withUnsafeBytes { bytes in try Manifest.decodeSlot(bytes, file: "M") }
+        #expect(decoded == Manifest(store: goldenStore, generation: 0x0000_0001_0000_0002, firstLiveSegmentLSN: 0x300, checkpointLSN: 0x2FF))
+        #expect(decoded?.cleanEndLSN == 0)
+
+        // A whole 1.0 file (4,096 + 64 bytes) whose newer slot is the second: that slot wins.
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        var newer = legacy
+        newer.replaceSubrange(32..<40, with: [0x03, 0, 0, 0, 0x01, 0, 0, 0])
+        newer.replaceSubrange(60..<64, with: le32(referenceCRC(Array(newer[0..<60]))))
+        let file = legacy + [UInt8](repeating: 0, count: 4_096 - 64) + newer
+        try StoreFixture.write(file, to: directory.path + "/MANIFEST")
+        #expect(try Manifest.read(directory: directory.path).generation == 0x0000_0001_0000_0003)
     }
 
     // MARK: Header and slot validation
@@ -322,7 +352,7 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         var badMagic = good
         badMagic[3] = 0x43
         #expect(Self.headerError(badMagic) == .badMagic(file: "seg", offset: 0))
-        #expect(Self.headerError(Self.patched(good, at: 8, le16(2))) == .unsupportedVersion(file: "seg", major: 2, minor: 0))
+        #expect(Self.headerError(Self.patched(good, at: 8, le16(2))) == .unsupportedVersion(file: "seg", major: 2, minor: 1))
         #expect(Self.headerError(Self.patched(good, at: 10, le16(9))) == nil, "a newer minor stays readable")
         var badCRC = good
         badCRC[20] ^= 0x01
@@ -351,21 +381,30 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         }
     }
 
+    /// A manifest slot with `patch` at `offset` and the CRC at 68 recomputed.
+    private static func patchedSlot(_ bytes: [UInt8], at offset: Int, _ patch: [UInt8]) -> [UInt8] {
+        var copy = bytes
+        copy.replaceSubrange(offset..<(offset + patch.count), with: patch)
+        copy.replaceSubrange(68..<72, with: le32(referenceCRC(Array(copy[0..<68]))))
+        return copy
+    }
+
     @Test func manifestSlotRejectsDamage() throws {
         let good = Manifest(store: goldenStore, generation: 3, firstLiveSegmentLSN: 1, checkpointLSN: 0).encoded()
         func decode(_ bytes: [UInt8]) throws -> Manifest? { try bytes.withUnsafeBytes { try Manifest.decodeSlot($0, file: "M") } }
         #expect(try decode(good) != nil)
-        for index in 0..<64 {
+        for index in 0..<72 {
             var flipped = good
             flipped[index] ^= 0xFF
             #expect(try decode(flipped) == nil, "byte \(index) flipped")
         }
-        #expect(try decode(Array(repeating: 0, count: 64)) == nil)
-        #expect(try decode(Array(good[0..<63])) == nil)
-        #expect(try decode(Self.patched(good, at: 56, le32(1))) == nil, "unknown flags")
-        #expect(try decode(Self.patched(good, at: 12, le32(128))) == nil, "wrong slot size")
-        #expect(try decode(Self.patched(good, at: 10, le16(7)))?.generation == 3, "a newer minor stays readable")
-        #expect(throws: LogError.unsupportedVersion(file: "M", major: 2, minor: 0)) { try decode(Self.patched(good, at: 8, le16(2))) }
+        #expect(try decode(Array(repeating: 0, count: 72)) == nil)
+        #expect(try decode(Array(good[0..<71])) == nil)
+        #expect(try decode(Self.patchedSlot(good, at: 64, le32(1))) == nil, "unknown flags")
+        #expect(try decode(Self.patchedSlot(good, at: 12, le32(128))) == nil, "wrong slot size")
+        #expect(try decode(Self.patchedSlot(good, at: 56, le32(UInt32.max) + le32(UInt32.max))) == nil, "clean end past the largest LSN")
+        #expect(try decode(Self.patchedSlot(good, at: 10, le16(7)))?.generation == 3, "a newer minor stays readable")
+        #expect(throws: LogError.unsupportedVersion(file: "M", major: 2, minor: 1)) { try decode(Self.patchedSlot(good, at: 8, le16(2))) }
     }
 
     // MARK: Random round trips
@@ -680,13 +719,14 @@ private func decodeAll(_ segment: [UInt8], header: SegmentHeader) -> (records: [
         // Length 2^62 and 2^64 − 1.
         #expect(Self.decodeFrame([0x01, 0x00, 0x00, 0x00] + leb(1 << 62) + [0x02, 0x00]).invalidOffset == Self.at + 4)
         #expect(Self.decodeFrame([0x01, 0x00, 0x00, 0x00] + leb(UInt64.max) + [0x02, 0x00]).invalidOffset == Self.at + 4)
-        // Fewer than eight bytes: the end when zero, a partial record otherwise.
-        #expect(Self.decodeFrame([0, 0, 0, 0, 0, 0, 0]) == .end)
+        // Only no bytes at all are the end; fewer than eight bytes, zero or not, are a partial record.
+        #expect(Self.decodeFrame([]) == .end)
+        #expect(Self.decodeFrame([0, 0, 0, 0, 0, 0, 0]).invalidOffset == Self.at)
         #expect(Self.decodeFrame([0, 0, 0, 0, 0, 0, 1]).invalidOffset == Self.at)
         #expect(Self.decodeFrame([0x12]).invalidOffset == Self.at)
-        #expect(Self.decodeFrame([]) == .end)
-        // Zero crc and zero length: zero fill, the end of data.
-        #expect(Self.decodeFrame(Array(repeating: 0, count: 100)) == .end)
+        // Zero crc and zero length are not an end either (issue 9): zero fill is space whose data never
+        // reached the disk, a torn tail to report.
+        #expect(Self.decodeFrame(Array(repeating: 0, count: 100)).invalidOffset == Self.at)
         // Zeros with data after them are not zero fill: damage at that offset, never a silent end.
         #expect(Self.decodeFrame([0, 0, 0, 0, 0, 1, 2, 3, 4]).invalidOffset == Self.at)
     }

@@ -27,7 +27,7 @@ private struct CorruptionFixture: Sendable {
     private init() throws {
         let operations = StoreFixture.operations(count: 32, seed: 11)
         let directory = TemporaryDirectory()
-        try StoreFixture.build(at: directory.path, operations, options: StoreFixture.options())
+        try StoreFixture.build(at: directory.path, operations, options: StoreFixture.options(), cleanClose: false)
         let segments = try StoreFixture.segments(directory.path)
         guard segments.count == 1 else { throw FixtureError(reason: "expected one segment, found \(segments)") }
         self.operations = operations
@@ -131,12 +131,13 @@ private struct CorruptionFixture: Sendable {
         let fixture = try Self.fixture()
         let root = TemporaryDirectory()
         for length in 0..<64 {
-            guard case .recovered(let digest, let report, _) = try fixture.open(root: root.path, segment: Array(fixture.segment[0..<length])) else {
-                Issue.record("a \(length)-byte segment is refused")
-                continue
+            switch try fixture.open(root: root.path, segment: Array(fixture.segment[0..<length])) {
+            case .refused(let error):
+                Issue.record("a \(length)-byte segment is refused: \(error)")
+            case .recovered(let digest, let report, _):
+                #expect(digest == fixture.expected[0], "\(length) bytes")
+                #expect(report.recordsReplayed == 0)
             }
-            #expect(digest == fixture.expected[0], "\(length) bytes")
-            #expect(report.recordsReplayed == 0)
         }
     }
 

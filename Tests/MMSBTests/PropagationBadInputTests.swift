@@ -314,7 +314,7 @@ enum WritePath: String, CaseIterable, Sendable, CustomStringConvertible {
             try bus.createPage(size: 8)
             try bus.createPage(size: 8)
             try bus.addEdge(from: 1, to: 2, type: .gpuSync)
-            try bus.close()
+            try bus.sync()  // and dropped, as by a kill: a damaged last record is then a torn tail
         }
         let segments = try StoreFixture.segments(directory.path)
         var segment = try StoreFixture.read(segments[0])

@@ -133,15 +133,17 @@ enum StoreFixture {
     /// Default options, but no checkpoint on close.
     static let logOnly = StoreOptions(checkpointEveryLogBytes: nil, checkpointOnClose: false)
 
-    /// Opens (creating) a store at `path`, runs `operations` with the clock 1 ms further on each, and closes it.
-    static func build(at path: String, _ operations: [StoreOperation], options: StoreOptions) throws {
+    /// Opens (creating) a store at `path`, runs `operations` with the clock 1 ms further on each, and
+    /// closes it; with `cleanClose` false it syncs the log and drops the bus instead, as a process
+    /// killed after its last sync would (no clean end is recorded, so a damaged tail is a torn tail).
+    static func build(at path: String, _ operations: [StoreOperation], options: StoreOptions, cleanClose: Bool = true) throws {
         let bus = try StateBus.open(at: path, options: options)
         let clock = options.bus.clock as? ManualWallClock
         for operation in operations {
             clock?.advance(by: 1_000_000)
             try operation(bus)
         }
-        try bus.close()
+        if cleanClose { try bus.close() } else { try bus.sync() }
     }
 
     /// The segment files of the store at `path`, in name (LSN) order.
@@ -200,8 +202,11 @@ enum StoreFixture {
             copy[slot + 10] = UInt8(minor & 0xFF)
             copy[slot + 11] = UInt8(minor >> 8)
         }
-        let crc = CRC32C.checksum(Array(copy[slot..<(slot + 60)]))
-        for index in 0..<4 { copy[slot + 60 + index] = UInt8((crc >> (8 * UInt32(index))) & 0xFF) }
+        // The header or slot says its own size at 12 (64 for a segment header, 72 for a manifest
+        // slot); its CRC covers everything before its last four bytes.
+        let size = Int(copy[slot + 12]) | Int(copy[slot + 13]) << 8
+        let crc = CRC32C.checksum(Array(copy[slot..<(slot + size - 4)]))
+        for index in 0..<4 { copy[slot + size - 4 + index] = UInt8((crc >> (8 * UInt32(index))) & 0xFF) }
         return copy
     }
 }
@@ -233,7 +238,7 @@ private final class ConcurrentWriters: Sendable {
             #expect(bus.nextLSN == 1)
             #expect(bus.pageCount == 0)
             #expect(try FileManager.default.contentsOfDirectory(atPath: path).sorted() == ["LOCK", "MANIFEST", "ckpt", "log"])
-            #expect(try StoreFixture.read(path + "/MANIFEST").count == 4_096 + 64)
+            #expect(try StoreFixture.read(path + "/MANIFEST").count == 4_096 + Manifest.slotSize)
             #expect(try StoreFixture.segments(path) == [path + "/log/00000000000000000001.seg"])
             let page = try bus.createPage(size: 8)
             try bus.write(page: page, offset: 2, bytes: [1, 2, 3])
@@ -352,7 +357,7 @@ private final class ConcurrentWriters: Sendable {
         let segment = try #require(try StoreFixture.segments(directory.path).first)
         let patched = StoreFixture.patchVersion(try StoreFixture.read(segment), slot: 0, major: 2)
         try StoreFixture.write(patched, to: segment)
-        #expect(throws: LogError.unsupportedVersion(file: segment, major: 2, minor: 0)) { try StateBus.open(at: directory.path) }
+        #expect(throws: LogError.unsupportedVersion(file: segment, major: 2, minor: StoreFormat.minor)) { try StateBus.open(at: directory.path) }
         #expect(try StoreFixture.read(segment) == patched, "a refused segment is never cut")
     }
 
@@ -375,7 +380,7 @@ private final class ConcurrentWriters: Sendable {
         bytes = StoreFixture.patchVersion(bytes, slot: 0, major: 2)
         bytes = StoreFixture.patchVersion(bytes, slot: 4_096, major: 2)
         try StoreFixture.write(bytes, to: manifest)
-        #expect(throws: LogError.unsupportedVersion(file: manifest, major: 2, minor: 0)) { try StateBus.open(at: directory.path) }
+        #expect(throws: LogError.unsupportedVersion(file: manifest, major: 2, minor: StoreFormat.minor)) { try StateBus.open(at: directory.path) }
     }
 
     @Test(arguments: [0, 4_096])
@@ -386,12 +391,14 @@ private final class ConcurrentWriters: Sendable {
         let manifest = directory.path + "/MANIFEST"
         var bytes = try StoreFixture.read(manifest)
         // A torn write: the second half of the slot is zeros.
-        for index in (tornSlot + 32)..<(tornSlot + 64) { bytes[index] = 0 }
+        for index in (tornSlot + 36)..<(tornSlot + Manifest.slotSize) { bytes[index] = 0 }
         try StoreFixture.write(bytes, to: manifest)
         let bus = try StateBus.open(at: directory.path)
         #expect(try StoreStateDigest(bus) == StoreFixture.expectedState(operations, prefix: 8))
-        // Slot A holds generation 1 and slot B generation 0 in a new store: the survivor is the other one.
-        #expect(bus.store?.manifest.withLock { $0.generation } == (tornSlot == 0 ? 0 : 1))
+        // A new store writes generation 1 to slot A (and 0 to B); the clean close records where the
+        // log ends as generation 2, in slot B. The survivor is the other slot: B's clean end is
+        // cleared by this writable open as generation 3; A (generation 1) has none to clear.
+        #expect(bus.store?.manifest.withLock { $0.generation } == (tornSlot == 0 ? 3 : 1))
         #expect(bus.storeID == StoreFixture.storeID)
         try bus.close()
     }
@@ -401,7 +408,7 @@ private final class ConcurrentWriters: Sendable {
         let operations = StoreFixture.operations(count: 3)
         try StoreFixture.build(at: directory.path, operations, options: StoreFixture.options())
         let manifest = directory.path + "/MANIFEST"
-        try StoreFixture.write(Array(try StoreFixture.read(manifest)[0..<64]), to: manifest)
+        try StoreFixture.write(Array(try StoreFixture.read(manifest)[0..<Manifest.slotSize]), to: manifest)
         let bus = try StateBus.open(at: directory.path)
         #expect(bus.store?.manifest.withLock { $0.generation } == 1)
         #expect(try StoreStateDigest(bus) == StoreFixture.expectedState(operations, prefix: 3))
@@ -483,7 +490,7 @@ private final class ConcurrentWriters: Sendable {
     @Test func garbageAfterTheLastRecordIsATornTail() throws {
         let directory = TemporaryDirectory()
         let operations = StoreFixture.operations(count: 20)
-        try StoreFixture.build(at: directory.path, operations, options: StoreFixture.options())
+        try StoreFixture.build(at: directory.path, operations, options: StoreFixture.options(), cleanClose: false)
         let segment = try #require(try StoreFixture.segments(directory.path).last)
         let original = try StoreFixture.read(segment)
         var random = SplitMix64(seed: 99)
@@ -509,7 +516,7 @@ private final class ConcurrentWriters: Sendable {
         let directory = TemporaryDirectory()
         let operations = StoreFixture.operations(count: 20)
         let options = StoreFixture.options()
-        try StoreFixture.build(at: directory.path, operations, options: options)
+        try StoreFixture.build(at: directory.path, operations, options: options, cleanClose: false)
         let segment = try #require(try StoreFixture.segments(directory.path).last)
         let original = try StoreFixture.read(segment)
         let ends = StoreFixture.recordEnds(original)

@@ -4,34 +4,56 @@ import MMSB
 import Testing
 @testable import mmsb
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Process-crash tests (reliability study §3.A1, A2, A7): a child `mmsb crash-writer` writes a seeded
 /// workload and acknowledges each call on stdout; the test kills it with `SIGKILL` at a random moment,
 /// reopens the store in-process and compares it with an in-memory bus that replayed the same calls.
+///
+/// Besides single kills, ``alwaysLosesNoAcknowledgedCall()`` runs kill → restart → kill *sequences*
+/// (issue 9): 1 to 4 rounds on one store, each a writer that continues the sequence where the log
+/// ends, in `always`, `batched` or `none` mode, and is killed after its ready line, killed early (while
+/// it opens and recovers the store), runs `--calls N` to a clean close, or is raced: given `--calls N`
+/// and killed about when it finishes, often mid-checkpoint. Every restart's ready line must continue
+/// exactly after what the store held (next call, delta id and LSN, never a skip or a repeat), and the
+/// final in-process open must hold every call acknowledged under `always` in any round, equal the
+/// replay of exactly the calls it holds, and need no salvage.
+///
+/// The counts come from the environment, so CI runs a bounded sample (about half a minute on 2 cores
+/// for the whole suite) and a person the big one:
+///
+/// - `MMSB_CRASH_TRIALS`: single-kill `always` trials (default 50; one in ten is killed early).
+/// - `MMSB_CRASH_SEQUENCES`: kill → restart sequences (default 20; each has at least one killed
+///   `always` round, the first five follow fixed plans).
+/// - `MMSB_CRASH_SEED`: added to every base seed, to try seeds CI has not (default 0). A failure names
+///   its seed; `MMSB_CRASH_SEED` = that seed minus the test's base seed, with a count of 1, replays its
+///   workload and kill times (not the scheduler's timing).
+///
+/// The big run, 1,000 single kills and 300 sequences (1,300 trials; about 3½ minutes on 2 cores):
+///
+///     MMSB_CRASH_TRIALS=1000 MMSB_CRASH_SEQUENCES=300 nice -n 10 \
+///         swift test --scratch-path .build-crash --filter CrashRecoveryTests/alwaysLosesNoAcknowledgedCall
+///
+/// Each test prints one summary line: trials (single kills and sequences), rounds by how they ended,
+/// kill -9s under `always`, acknowledged calls, lost acknowledged calls (must be 0), torn tails, time.
 @Suite(.serialized) struct CrashRecoveryTests {
     /// Pages the workload writes to.
     static let pages = 8
 
     @Test func alwaysLosesNoAcknowledgedCall() throws {
-        let summary = try CrashHarness.run(mode: .always, trials: 50, baseSeed: 0xA1_0000)
+        let settings = try CrashSettings.fromEnvironment()
+        let summary = try CrashHarness.run(
+            mode: .always, trials: settings.alwaysTrials, sequences: settings.sequences, baseSeed: 0xA1_0000, settings: settings)
         #expect(summary.lostAcks == 0)
-        #expect(summary.trials == 50)
+        #expect(summary.trials == settings.alwaysTrials)
+        #expect(summary.sequences == settings.sequences)
     }
 
     @Test func batchedRecoversAPrefixOfTheCalls() throws {
-        let summary = try CrashHarness.run(mode: .batched, trials: 10, baseSeed: 0xB2_0000)
+        let summary = try CrashHarness.run(mode: .batched, trials: 10, baseSeed: 0xB2_0000, settings: try CrashSettings.fromEnvironment())
         #expect(summary.trials == 10)
     }
 
     @Test func noneRecoversAPrefixOfTheCalls() throws {
-        let summary = try CrashHarness.run(mode: .none, trials: 10, baseSeed: 0xC3_0000)
+        let summary = try CrashHarness.run(mode: .none, trials: 10, baseSeed: 0xC3_0000, settings: try CrashSettings.fromEnvironment())
         #expect(summary.trials == 10)
     }
 
@@ -41,7 +63,7 @@ import Darwin
         let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 77
-        let first = try CrashHarness.runToEnd(["crash-writer", store, "--durability", "none", "--pages", "3", "--seed", "\(seed)", "--calls", "25"])
+        let first = try runMMSB(["crash-writer", store, "--durability", "none", "--pages", "3", "--seed", "\(seed)", "--calls", "25"])
         #expect(first.status == 0, "stderr: \(first.error)")
         let firstLines = first.output.split(separator: "\n").map(String.init)
         #expect(firstLines.first == "ready 1 1 4")
@@ -51,8 +73,11 @@ import Darwin
         #expect(acks.map(\.lsn) == (1...25).map { UInt64(3) + $0 })
         #expect(acks.last?.delta == CrashWorkload.lastDeltaID(ofCall: 25, seed: seed, pages: 3).rawValue)
 
-        let second = try CrashHarness.runToEnd(["crash-writer", store, "--durability", "always", "--pages", "3", "--seed", "\(seed)", "--calls", "10"])
+        let second = try runMMSB(
+            ["crash-writer", store, "--durability", "always", "--pages", "3", "--seed", "\(seed)", "--calls", "10", "--report-recovery"])
         #expect(second.status == 0, "stderr: \(second.error)")
+        // The first run's checkpoint covers everything: nothing torn, nothing unfinished.
+        #expect(second.error == "recovery 29 torn - unfinished -\n")
         let secondLines = second.output.split(separator: "\n").map(String.init)
         let nextDelta = CrashWorkload.lastDeltaID(ofCall: 25, seed: seed, pages: 3).rawValue + 1
         // LSN 29 is the checkpoint marker the first run's close wrote, so the second run starts at 30.
@@ -77,7 +102,7 @@ import Darwin
     ])
     func badOptionsAreCleanErrors(options: [String], mention: String) throws {
         let directory = ScratchDirectory()
-        let result = try CrashHarness.runToEnd(["crash-writer", directory.path + "/store"] + options)
+        let result = try runMMSB(["crash-writer", directory.path + "/store"] + options)
         #expect(result.status != 0)
         #expect(result.error.contains("Error:"))
         #expect(result.error.contains(mention))
@@ -91,21 +116,21 @@ import Darwin
         // A plain file where the store should be.
         let file = directory.path + "/file"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
-        let notAStore = try CrashHarness.runToEnd(["crash-writer", file, "--calls", "1"])
+        let notAStore = try runMMSB(["crash-writer", file, "--calls", "1"])
         #expect(notAStore.status != 0)
         #expect(notAStore.error.contains("Error: \(file) is not an MMSB store"))
 
         // A store written with another page count, and with another seed.
         let store = directory.path + "/store"
-        let made = try CrashHarness.runToEnd(["crash-writer", store, "--pages", "3", "--seed", "5", "--calls", "4"])
+        let made = try runMMSB(["crash-writer", store, "--pages", "3", "--seed", "5", "--calls", "4"])
         #expect(made.status == 0, "stderr: \(made.error)")
-        let otherPages = try CrashHarness.runToEnd(["crash-writer", store, "--pages", "4", "--seed", "5", "--calls", "1"])
+        let otherPages = try runMMSB(["crash-writer", store, "--pages", "4", "--seed", "5", "--calls", "1"])
         #expect(otherPages.status != 0)
         #expect(otherPages.error.contains("Error: the store holds 3 pages"))
         let seedSix = CrashWorkload.lastDeltaID(ofCall: 4, seed: 5, pages: 3).rawValue
         // Another seed may by chance put a call boundary at the same delta; only a mismatch must be an error.
         if CrashWorkload.call(after: DeltaID(seedSix + 1), seed: 6, pages: 3) == nil {
-            let otherSeed = try CrashHarness.runToEnd(["crash-writer", store, "--pages", "3", "--seed", "6", "--calls", "1"])
+            let otherSeed = try runMMSB(["crash-writer", store, "--pages", "3", "--seed", "6", "--calls", "1"])
             #expect(otherSeed.status != 0)
             #expect(otherSeed.error.contains("are not a whole number of calls"))
         }
@@ -116,7 +141,7 @@ import Darwin
     }
 
     @Test func isHiddenFromHelpButParses() throws {
-        let help = try CrashHarness.runToEnd(["--help"])
+        let help = try runMMSB(["--help"])
         #expect(help.status == 0)
         #expect(!help.output.contains("crash-writer"))
         let command = try #require(
@@ -126,6 +151,33 @@ import Darwin
         #expect(command.pages == 5)
         #expect(command.seed == 9)
         #expect(command.calls == nil)
+        #expect(!command.reportRecovery)
+        let reporting = try #require(try MMSBCommand.parseAsRoot(["crash-writer", "/tmp/x", "--report-recovery"]) as? CrashWriterCommand)
+        #expect(reporting.reportRecovery)
+    }
+
+    @Test func settingsComeFromTheEnvironment() throws {
+        let defaults = try CrashSettings.fromEnvironment([:])
+        #expect(defaults.alwaysTrials == 50 && defaults.sequences == 20 && defaults.seedOffset == 0)
+        let big = try CrashSettings.fromEnvironment(["MMSB_CRASH_TRIALS": "1000", "MMSB_CRASH_SEQUENCES": " 300 ", "MMSB_CRASH_SEED": "7", "MMSB_CRASH_X": "y"])
+        #expect(big.alwaysTrials == 1_000 && big.sequences == 300 && big.seedOffset == 7)
+        #expect(try CrashSettings.fromEnvironment(["MMSB_CRASH_TRIALS": ""]).alwaysTrials == 50)
+        #expect(throws: CrashSettings.BadValue.self) { try CrashSettings.fromEnvironment(["MMSB_CRASH_TRIALS": "lots"]) }
+        #expect(throws: CrashSettings.BadValue.self) { try CrashSettings.fromEnvironment(["MMSB_CRASH_SEQUENCES": "-1"]) }
+    }
+
+    /// Every sequence plan keeps at least one killed `always` round, and the plans mix every mode and end.
+    @Test func sequencePlansMixModesAndEnds() {
+        let plans = CrashHarness.fixedPlans + (UInt64(0)..<200).map { CrashHarness.plan(seed: $0) }
+        #expect(plans.allSatisfy { (1...4).contains($0.count) })
+        #expect(plans.allSatisfy { $0.contains { $0.mode == .always && $0.end.isKillAfterReady } })
+        let rounds = plans.joined()
+        for mode in CrashWriterCommand.Mode.allCases { #expect(rounds.contains { $0.mode == mode }) }
+        #expect(rounds.contains { if case .early = $0.end { true } else { false } })
+        #expect(rounds.contains { if case .clean = $0.end { true } else { false } })
+        #expect(rounds.contains { if case .raced = $0.end { true } else { false } })
+        // A `none` or `batched` round followed by an `always` one.
+        #expect(plans.contains { plan in zip(plan, plan.dropFirst()).contains { $0.mode != .always && $1.mode == .always } })
     }
 
     @Test func workloadIsAPureFunctionOfSeedAndCall() {
@@ -142,392 +194,317 @@ import Darwin
     }
 }
 
-/// Starts crash writers, kills them, and checks what recovery kept.
-enum CrashHarness {
-    /// One `ack <delta> <lsn> <call>` line.
-    struct Ack: Equatable {
-        var delta: UInt64
-        var lsn: UInt64
-        var call: UInt64
 
-        init?(_ line: String) {
-            let fields = line.split(separator: " ")
-            guard fields.count == 4, fields[0] == "ack", let delta = UInt64(fields[1]), let lsn = UInt64(fields[2]),
-                let call = UInt64(fields[3])
-            else { return nil }
-            (self.delta, self.lsn, self.call) = (delta, lsn, call)
-        }
+/// The trial counts and the seed offset, from the environment (see ``CrashRecoveryTests``).
+struct CrashSettings: Sendable {
+    /// `MMSB_CRASH_TRIALS`: single-kill trials under `always`.
+    var alwaysTrials = 50
+    /// `MMSB_CRASH_SEQUENCES`: kill → restart sequences.
+    var sequences = 20
+    /// `MMSB_CRASH_SEED`: added to every base seed.
+    var seedOffset: UInt64 = 0
+
+    /// A variable set to something other than a non-negative whole number.
+    struct BadValue: Error, CustomStringConvertible {
+        var name: String
+        var value: String
+        var description: String { "\(name) must be a non-negative whole number, not \"\(value)\"" }
     }
 
-    /// A page as compared: id, size, epoch and bytes.
-    struct PageState: Equatable, CustomStringConvertible {
-        var id: UInt64
-        var size: Int
-        var epoch: UInt64
-        var bytes: [UInt8]
-
-        var description: String { "page \(id) (\(size) bytes, epoch \(epoch)): \(bytes.map { String($0, radix: 16) }.joined(separator: " "))" }
-    }
-
-    /// What the trials of one mode saw.
-    struct Summary {
-        var trials = 0
-        var ackedCalls: [UInt64] = []
-        var lostAcks: UInt64 = 0
-        var trialsLosingAcks = 0
-        var mostLostInATrial: UInt64 = 0
-        var tornTails = 0
-        var killedBeforeReady = 0
-
-        var medianAcked: UInt64 {
-            guard !ackedCalls.isEmpty else { return 0 }
-            let sorted = ackedCalls.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    /// The settings from `environment`; an unset or empty variable keeps its default.
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CrashSettings {
+        func read(_ name: String) throws -> UInt64? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let value = UInt64(text), value <= UInt64(Int32.max) else { throw BadValue(name: name, value: text) }
+            return value
         }
-    }
-
-    /// Runs `trials` kill-and-recover trials with the writer in `mode` and prints a summary line.
-    static func run(mode: CrashWriterCommand.Mode, trials: Int, baseSeed: UInt64) throws -> Summary {
-        var summary = Summary()
-        for index in 0..<trials {
-            try trial(mode: mode, seed: baseSeed + UInt64(index), early: index % 10 == 9, summary: &summary)
-        }
-        print("""
-            crash-recovery \(mode.rawValue): trials \(summary.trials), median acked calls \(summary.medianAcked) \
-            (min \(summary.ackedCalls.min() ?? 0), max \(summary.ackedCalls.max() ?? 0)), lost acked calls \(summary.lostAcks) \
-            in \(summary.trialsLosingAcks) trials (at most \(summary.mostLostInATrial) in one), torn tails \(summary.tornTails), killed before ready \(summary.killedBeforeReady)
-            """)
-        return summary
-    }
-
-    /// One trial: start the writer on a fresh store, kill it, reopen, compare, append, reopen, compare.
-    ///
-    /// `early` trials are killed 0–40 ms after the start, often while the store or its pages are
-    /// being created; the others 20–150 ms after the writer said it was ready.
-    private static func trial(mode: CrashWriterCommand.Mode, seed: UInt64, early: Bool, summary: inout Summary) throws {
-        let directory = ScratchDirectory()
-        let store = directory.path + "/store"
-        var random = SplitMix64(seed: seed ^ 0x5EED_CAFE)
-        let delay = early ? Double(random.next() % 41) / 1_000 : Double(20 + random.next() % 131) / 1_000
-        let context = "trial seed \(seed), mode \(mode.rawValue), kill after \(Int(delay * 1_000)) ms\(early ? " from start" : " from ready")"
-
-        let child = try killedChild(
-            ["crash-writer", store, "--durability", mode.rawValue, "--pages", "\(CrashRecoveryTests.pages)", "--seed", "\(seed)"],
-            errorFile: directory.path + "/stderr.txt", delay: delay, afterReady: !early)
-        summary.trials += 1
-        #expect(child.killed, "\(context): the writer was not killed by SIGKILL; status \(child.status), stderr: \(child.error)")
-        if !child.sawReady { summary.killedBeforeReady += 1 }
-        if !early { #expect(child.sawReady, "\(context): the writer never said ready; stderr: \(child.error)") }
-
-        // The acknowledgements must be well formed: calls 1, 2, 3, … with their delta ids and LSNs.
-        let pages = CrashRecoveryTests.pages
-        let lines = child.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var acks: [Ack] = []
-        for (number, line) in lines.enumerated() where !line.isEmpty {
-            if number == 0, line.hasPrefix("ready ") {
-                #expect(line == "ready 1 1 \(pages + 1)", "\(context): unexpected ready line \(line)")
-                continue
-            }
-            // The last line may have been cut by the kill; any other must parse.
-            guard let ack = Ack(line) else {
-                #expect(number == lines.count - 1, "\(context): malformed line \(number): \(line)")
-                continue
-            }
-            acks.append(ack)
-        }
-        var calls = Workload(seed: seed, pages: pages)
-        for (position, ack) in acks.enumerated() {
-            let k = UInt64(position + 1)
-            let expected = calls.lastDelta(ofCall: k)
-            guard ack.call == k, ack.delta == expected, ack.lsn == UInt64(pages) + k else {
-                Issue.record("\(context): ack \(position + 1) is \(ack), expected call \(k), delta \(expected), lsn \(UInt64(pages) + k)")
-                break
-            }
-        }
-        let ackedCalls = acks.last?.call ?? 0
-        let ackedDelta = acks.last?.delta ?? 0
-        summary.ackedCalls.append(ackedCalls)
-
-        // Reopen in this process: this is recovery after a crash.
-        let options = StoreOptions(durability: mode.durability)
-        let bus: StateBus
-        do {
-            bus = try StateBus.open(at: store, options: options)
-        } catch {
-            Issue.record("\(context): reopening after the kill failed: \(error); acked call \(ackedCalls), delta \(ackedDelta)")
-            return
-        }
-        let report = try #require(bus.recoveryReport)
-        if report.tornTail != nil { summary.tornTails += 1 }
-        #expect(report.salvaged == nil, "\(context): \(report)")
-        let recoveredDelta = bus.nextDeltaID.rawValue - 1
-        let recoveredPages = bus.pages().count
-
-        // (a) Nothing acknowledged is lost under `always`.
-        guard let recoveredCalls = calls.call(endingAt: recoveredDelta) else {
-            Issue.record("\(context): recovered next delta id \(recoveredDelta + 1) falls inside a call: a mix, not a prefix; acked delta \(ackedDelta); \(report)")
-            return
-        }
-        if recoveredCalls < ackedCalls {
-            summary.lostAcks += ackedCalls - recoveredCalls
-            summary.trialsLosingAcks += 1
-            summary.mostLostInATrial = max(summary.mostLostInATrial, ackedCalls - recoveredCalls)
-        }
-        if mode == .always {
-            #expect(recoveredDelta >= ackedDelta, "\(context): acked delta \(ackedDelta) (call \(ackedCalls)) but recovered only up to delta \(recoveredDelta) (call \(recoveredCalls)); \(report)")
-        }
-        // Record density: one record per page creation and per call, none missing, none extra.
-        #expect(report.lastLSN == LSN(UInt64(recoveredPages) + recoveredCalls), "\(context): \(report); \(recoveredPages) pages, \(recoveredCalls) calls")
-        #expect(recoveredCalls == 0 || recoveredPages == pages, "\(context): \(recoveredPages) pages after \(recoveredCalls) calls")
-
-        // (b) The state is exactly the replay of the first `recoveredCalls` calls.
-        let createdPages = recoveredCalls == 0 ? min(recoveredPages, pages) : pages
-        let expected = try snapshot(model(seed: seed, pages: pages, calls: recoveredCalls, createdPages: createdPages))
-        let recovered = try snapshot(bus)
-        #expect(recovered == expected, "\(context): recovered state differs from the replay of \(recoveredCalls) calls: \(difference(recovered, expected))")
-
-        // A7: append after recovery, reopen: the new calls follow the recovered ones.
-        let appended: UInt64 = 5
-        let pageIDs = try CrashWorkload.preparePages(of: bus, count: pages)
-        for k in (recoveredCalls + 1)...(recoveredCalls + appended) {
-            try CrashWorkload.apply(calls.call(k), to: bus, pages: pageIDs)
-        }
-        try bus.close()
-        let again = try StateBus.open(at: store, options: options)
-        #expect(again.recoveryReport?.tornTail == nil, "\(context): second open: \(String(describing: again.recoveryReport))")
-        #expect(
-            try snapshot(again) == snapshot(model(seed: seed, pages: pages, calls: recoveredCalls + appended)),
-            "\(context): after appending \(appended) calls to the recovered store")
-        try again.close()
-    }
-
-    /// The calls of one workload, generated once and cached.
-    struct Workload {
-        let seed: UInt64
-        let pages: Int
-        private var calls: [CrashWorkload.Call] = []
-        /// `ends[i]` is the last delta id of call i + 1.
-        private var ends: [UInt64] = []
-
-        init(seed: UInt64, pages: Int) {
-            self.seed = seed
-            self.pages = pages
-        }
-
-        private mutating func extend(to k: UInt64) {
-            while UInt64(calls.count) < k {
-                let call = CrashWorkload.call(UInt64(calls.count + 1), seed: seed, pages: pages)
-                calls.append(call)
-                ends.append((ends.last ?? 0) + UInt64(call.deltaCount))
-            }
-        }
-
-        mutating func call(_ k: UInt64) -> CrashWorkload.Call {
-            extend(to: k)
-            return calls[Int(k - 1)]
-        }
-
-        mutating func lastDelta(ofCall k: UInt64) -> UInt64 {
-            guard k > 0 else { return 0 }
-            extend(to: k)
-            return ends[Int(k - 1)]
-        }
-
-        /// The number of calls whose deltas end exactly at `delta`, or `nil` if `delta` is inside a call.
-        mutating func call(endingAt delta: UInt64) -> UInt64? {
-            guard delta > 0 else { return 0 }
-            while (ends.last ?? 0) < delta { extend(to: UInt64(calls.count + 1)) }
-            var low = 0
-            var high = ends.count - 1
-            while low < high {
-                let middle = (low + high) / 2
-                if ends[middle] < delta { low = middle + 1 } else { high = middle }
-            }
-            return ends[low] == delta ? UInt64(low + 1) : nil
-        }
-    }
-
-    /// An in-memory bus with `createdPages` pages of the workload's size and its first `calls` calls applied.
-    static func model(seed: UInt64, pages: Int, calls: UInt64, createdPages: Int? = nil) throws -> StateBus {
-        let bus = StateBus()
-        let ids = try (0..<(createdPages ?? pages)).map { _ in try bus.createPage(size: CrashWorkload.pageSize) }
-        if calls > 0 {
-            for k in 1...calls { try CrashWorkload.apply(CrashWorkload.call(k, seed: seed, pages: pages), to: bus, pages: ids) }
-        }
-        return bus
-    }
-
-    static func snapshot(_ bus: StateBus) throws -> [PageState] {
-        try bus.pages().map { PageState(id: $0.id.rawValue, size: $0.size, epoch: $0.epoch.rawValue, bytes: try bus.read(page: $0.id)) }
-    }
-
-    private static func difference(_ recovered: [PageState], _ expected: [PageState]) -> String {
-        guard recovered.count == expected.count else {
-            return "\(recovered.count) pages recovered, \(expected.count) expected (ids \(recovered.map(\.id)) vs \(expected.map(\.id)))"
-        }
-        for (got, want) in zip(recovered, expected) where got != want {
-            return "recovered \(got); expected \(want)"
-        }
-        return "none"
-    }
-
-    // MARK: Child processes
-
-    struct ChildResult {
-        var status: Int32
-        var killed: Bool
-        var sawReady: Bool
-        var output: String
-        var error: String
-    }
-
-    /// The `mmsb` executable next to the test bundle.
-    static func executable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
-        let candidates = [bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("mmsb") }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
-    }
-
-    /// Runs `mmsb arguments` to its end.
-    static func runToEnd(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let drain = OutputDrain(fd: err.fileHandleForReading.fileDescriptor)
-        drain.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        drain.childExited()
-        let errData = drain.finish()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Starts `mmsb arguments`, drains its stdout on a thread, and kills it with `SIGKILL` `delay`
-    /// seconds after its start or, with `afterReady`, after its first line.
-    static func killedChild(_ arguments: [String], errorFile: String, delay: Double, afterReady: Bool) throws -> ChildResult {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = FileHandle.nullDevice
-        #expect(FileManager.default.createFile(atPath: errorFile, contents: nil))
-        let errorHandle = try #require(FileHandle(forWritingAtPath: errorFile))
-        process.standardError = errorHandle
-        let drain = OutputDrain(fd: out.fileHandleForReading.fileDescriptor)
-        drain.start()
-        try process.run()
-        var sawReady = false
-        if afterReady { sawReady = drain.waitForFirstLine(timeout: 30) }
-        Thread.sleep(forTimeInterval: delay)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        drain.childExited()
-        let output = drain.finish()
-        try errorHandle.close()
-        let text = String(decoding: output, as: UTF8.self)
-        if !afterReady { sawReady = text.hasPrefix("ready ") && text.contains("\n") }
-        return ChildResult(
-            status: process.terminationStatus,
-            killed: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
-            sawReady: sawReady,
-            output: text,
-            error: (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+        var settings = CrashSettings()
+        if let trials = try read("MMSB_CRASH_TRIALS") { settings.alwaysTrials = Int(trials) }
+        if let sequences = try read("MMSB_CRASH_SEQUENCES") { settings.sequences = Int(sequences) }
+        if let offset = try read("MMSB_CRASH_SEED") { settings.seedOffset = offset }
+        return settings
     }
 }
 
-/// Reads a pipe on its own thread so the child never blocks on a full pipe buffer.
-///
-/// It stops at end of file, or once the child has exited and the pipe is empty (another process may
-/// still hold the write end, so end of file alone is not enough).
-final class OutputDrain: @unchecked Sendable {
-    private let fd: Int32
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var data: [UInt8] = []
-    private var sawNewline = false
-    private var exited = false
-    private var finished = false
+// MARK: - Kill → restart → kill sequences
 
-    init(fd: Int32) { self.fd = fd }
+extension CrashHarness {
+    /// One round of a sequence: a writer started on the store in `mode`, and how it ends.
+    struct Round: CustomStringConvertible {
+        enum End {
+            /// Killed `ms` milliseconds after its ready line.
+            case kill(ms: Int)
+            /// Killed `ms` milliseconds after its start, often while it opens and recovers the store
+            /// (or, on a fresh store, creates it and its pages).
+            case early(ms: Int)
+            /// `--calls n`: it runs to its end and closes the store, which takes a checkpoint.
+            case clean(calls: Int)
+            /// `--calls n`, killed `ms` milliseconds after its ready line: it may be killed while it
+            /// writes, while it closes (mid-checkpoint), or exit first.
+            case raced(calls: Int, ms: Int)
 
-    func start() {
-        let thread = Thread { [self] in loop() }
-        thread.start()
-    }
+            var isKillAfterReady: Bool { if case .kill = self { true } else { false } }
+        }
 
-    private var hasExited: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return exited
-    }
+        var mode: CrashWriterCommand.Mode
+        var end: End
 
-    private func loop() {
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            // Read the flag before polling: if the child had exited by then, everything it wrote is
-            // already in the pipe, so a poll that times out means the pipe is drained.
-            let exitedBefore = hasExited
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, 20)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
+        init(_ mode: CrashWriterCommand.Mode, _ end: End) {
+            self.mode = mode
+            self.end = end
+        }
+
+        var description: String {
+            switch end {
+            case .kill(let ms): "\(mode.rawValue) kill@\(ms)ms"
+            case .early(let ms): "\(mode.rawValue) early kill@\(ms)ms"
+            case .clean(let calls): "\(mode.rawValue) clean --calls \(calls)"
+            case .raced(let calls, let ms): "\(mode.rawValue) --calls \(calls) kill@\(ms)ms"
             }
-            if ready == 0 {
-                if exitedBefore { break }
+        }
+    }
+
+    /// The first sequences follow these plans, so even a small sample has each kind of history.
+    static let fixedPlans: [[Round]] = [
+        // Calls a `none` kill dropped are written again, and then survive an `always` kill.
+        [Round(.none, .kill(ms: 60)), Round(.always, .kill(ms: 60))],
+        [Round(.batched, .kill(ms: 40)), Round(.always, .clean(calls: 20)), Round(.always, .kill(ms: 50))],
+        [Round(.always, .kill(ms: 30)), Round(.always, .early(ms: 10)), Round(.always, .kill(ms: 40)), Round(.none, .clean(calls: 10))],
+        [Round(.always, .raced(calls: 15, ms: 45)), Round(.none, .kill(ms: 20)), Round(.always, .kill(ms: 30)), Round(.batched, .raced(calls: 10, ms: 10))],
+        [Round(.always, .early(ms: 15)), Round(.always, .kill(ms: 30))],
+    ]
+
+    /// 1 to 4 rounds drawn from `seed`: half `always`, a quarter each `batched` and `none`; half
+    /// killed after ready, a tenth early, a fifth clean, a fifth raced. At least one round is an
+    /// `always` writer killed after its ready line.
+    static func plan(seed: UInt64) -> [Round] {
+        var random = SplitMix64(seed: seed ^ 0x5E0_0E4C)
+        func draw(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
+        var rounds: [Round] = (0..<(1 + draw(4))).map { _ in
+            let pick = draw(4)
+            let mode: CrashWriterCommand.Mode = pick < 2 ? .always : pick == 2 ? .batched : .none
+            switch draw(10) {
+            case 0..<5: return Round(mode, .kill(ms: 5 + draw(96)))
+            case 5: return Round(mode, .early(ms: draw(31)))
+            case 6, 7: return Round(mode, .clean(calls: 1 + draw(30)))
+            default:
+                // An `always` call takes a few milliseconds, so aim at the end of its calls or its close.
+                let calls = 1 + draw(20)
+                return Round(mode, .raced(calls: calls, ms: draw(mode == .always ? 4 * calls + 31 : 31)))
+            }
+        }
+        if !rounds.contains(where: { $0.mode == .always && $0.end.isKillAfterReady }) {
+            rounds[rounds.count - 1] = Round(.always, .kill(ms: 5 + draw(96)))
+        }
+        return rounds
+    }
+
+    /// What the harness knows of the store between the rounds of a sequence.
+    struct Expectation {
+        /// The calls the store may hold: from what the last writer found at its start (or, under
+        /// `always`, acknowledged) to one more than it acknowledged.
+        var calls: ClosedRange<UInt64> = 0...0
+        /// The next LSN minus the calls held, once every page exists: one record per page, one per
+        /// call, one checkpoint marker per close, so pages + 1 + closes.
+        var lsnOffset: UInt64
+        /// A raced writer killed after its last ack may have written its checkpoint marker: then,
+        /// holding exactly this many calls, the offset is one more.
+        var markerMaybeAt: UInt64?
+        /// The highest call acknowledged under `always` in any round: never lost.
+        var durable: UInt64 = 0
+        /// The last call the last writer acknowledged, in any mode.
+        var acked: UInt64 = 0
+        /// Every page's creation is durable (an `always` writer made them, a writer closed, or
+        /// recovery found them): from then on no restart creates a page.
+        var pagesComplete = false
+
+        /// Checks that a store found holding `calls` calls with `nextLSN` (`nil` while pages may be
+        /// missing) continues the sequence; from then on the store is known to hold exactly that.
+        mutating func observe(calls: UInt64, nextLSN: UInt64?) -> (problems: [String], lost: UInt64, dropped: UInt64) {
+            var problems: [String] = []
+            if !self.calls.contains(calls) {
+                problems.append("holds \(calls) calls, expected \(self.calls.lowerBound) to \(self.calls.upperBound)")
+            }
+            let lost = durable > calls ? durable - calls : 0
+            if lost > 0 { problems.append("lost \(lost) calls acknowledged under always (acked up to call \(durable), holds \(calls))") }
+            if let nextLSN {
+                if markerMaybeAt == calls, nextLSN == calls + lsnOffset + 1 {
+                    lsnOffset += 1
+                } else if nextLSN != calls + lsnOffset {
+                    problems.append("next LSN \(nextLSN), expected \(calls + lsnOffset) (\(calls) calls + \(lsnOffset))"
+                        + (markerMaybeAt.map { " or, with \($0) calls, one more" } ?? ""))
+                }
+            }
+            let dropped = acked > calls ? acked - calls : 0
+            self.calls = calls...calls
+            markerMaybeAt = nil
+            // Count a loss once: later rounds go on from what the store holds.
+            durable = min(durable, calls)
+            acked = calls
+            return (problems, lost, dropped - min(dropped, lost))
+        }
+    }
+
+    /// Runs `plan` on one fresh store, then reopens it in this process and checks it.
+    static func sequence(seed: UInt64, plan: [Round], summary: inout Summary) throws {
+        let directory = ScratchDirectory()
+        let store = directory.path + "/store"
+        let pages = CrashRecoveryTests.pages
+        var workload = Workload(seed: seed, pages: pages)
+        var expected = Expectation(lsnOffset: UInt64(pages) + 1)
+        var history: [String] = []
+        var lost: UInt64 = 0
+        let planText = plan.map(\.description).joined(separator: ", ")
+        func context(_ where: String) -> String {
+            "sequence seed \(seed) [\(planText)], \(`where`)" + (history.isEmpty ? "" : "; so far: " + history.joined(separator: "; "))
+        }
+        summary.sequences += 1
+        defer { summary.lose(lost) }
+
+        for (index, round) in plan.enumerated() {
+            summary.rounds += 1
+            let here = context("round \(index + 1) (\(round))")
+            let errorFile = directory.path + "/stderr-\(index).txt"
+            let child: ChildResult
+            switch round.end {
+            case .kill(let ms):
+                child = try killedChild(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery"]),
+                    errorFile: errorFile, delay: Double(ms) / 1_000, afterReady: true)
+            case .early(let ms):
+                child = try killedChild(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery"]),
+                    errorFile: errorFile, delay: Double(ms) / 1_000, afterReady: false)
+            case .clean(let calls):
+                let result = try runMMSB(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery", "--calls", "\(calls)"]))
+                child = ChildResult(status: result.status, killed: false, sawReady: result.output.hasPrefix("ready "), output: result.output, error: result.error)
+            case .raced(let calls, let ms):
+                child = try killedChild(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery", "--calls", "\(calls)"]),
+                    errorFile: errorFile, delay: Double(ms) / 1_000, afterReady: true)
+            }
+            // Its stderr holds its recovery line and nothing else; a writer not killed exits with 0.
+            let recovery = RecoveryLine(stderr: child.error)
+            let otherErrors = child.error.split(separator: "\n").filter { !$0.hasPrefix("recovery ") }
+            guard child.killed || child.status == 0, otherErrors.isEmpty else {
+                Issue.record("\(here): the writer failed: status \(child.status), killed \(child.killed), stderr: \(child.error)")
+                return
+            }
+            switch round.end {
+            case .kill, .early: #expect(child.killed, "\(here): the writer was not killed by SIGKILL; status \(child.status)")
+            case .clean, .raced: break
+            }
+            if let recovery {
+                if recovery.tornTail { summary.tornTails += 1 }
+                if recovery.unfinishedSegment { summary.unfinishedSegments += 1 }
+            }
+            let output = WriterOutput(child.output)
+            for problem in output.problems { Issue.record("\(here): \(problem)") }
+            if child.killed {
+                summary.killedRounds += 1
+                if round.mode == .always { summary.alwaysKilledRounds += 1 }
+            }
+
+            guard let ready = output.ready else {
+                // Killed before ready: it made no call, so the store holds what it held.
+                #expect(child.killed, "\(here): the writer exited without a ready line: \(child.output)")
+                #expect(!round.end.isKillAfterReady, "\(here): the writer never said ready; stderr: \(child.error)")
+                summary.killedBeforeReady += 1
+                history.append("\(round): killed before ready")
                 continue
             }
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                condition.lock()
-                data.append(contentsOf: chunk[0..<count])
-                if !sawNewline, chunk[0..<count].contains(10) { sawNewline = true }
-                condition.broadcast()
-                condition.unlock()
-            } else if count == 0 {
-                break
-            } else if errno != EINTR, errno != EAGAIN {
-                break
+
+            // The ready line continues exactly after what the store holds.
+            let held = ready.call - 1
+            let heldDelta = workload.lastDelta(ofCall: held)
+            if ready.delta != heldDelta + 1 {
+                Issue.record("\(here): \(ready): after \(held) calls the next delta id is \(heldDelta + 1)")
+            }
+            if let recovery {
+                // The store's first `pages` records create the pages; the writer creates those recovery
+                // did not find (a kill lost them, or came before they were all made) before its first call.
+                let next = max(recovery.lastLSN, UInt64(pages)) + 1
+                #expect(ready.lsn == next, "\(here): recovered up to LSN \(recovery.lastLSN) but \(ready)")
+                if expected.pagesComplete, recovery.lastLSN < UInt64(pages) {
+                    Issue.record("\(here): recovered up to LSN \(recovery.lastLSN), but every page had been made durable")
+                }
+            } else {
+                Issue.record("\(here): no recovery line on stderr: \(child.error)")
+            }
+            let observed = expected.observe(calls: held, nextLSN: ready.lsn)
+            for problem in observed.problems { Issue.record("\(here): \(ready): \(problem)") }
+            lost += observed.lost
+            summary.droppedAcks += observed.dropped
+            // The pages are durable once an `always` writer made them (each creation synced before its
+            // ready line) or recovery found them; a killed `batched` or `none` writer may lose them.
+            if round.mode == .always || (recovery?.lastLSN ?? 0) >= UInt64(pages) { expected.pagesComplete = true }
+
+            // Its acks are the next calls with their delta ids and LSNs.
+            if let problem = checkAcks(output.acks, after: held, lsnOffset: expected.lsnOffset, workload: &workload) {
+                Issue.record("\(here): \(problem)")
+            }
+            let last = output.acks.last?.call ?? held
+            summary.acks += UInt64(output.acks.count)
+            if round.mode == .always {
+                summary.alwaysAcks += UInt64(output.acks.count)
+                expected.durable = max(expected.durable, last)
+            }
+            expected.acked = last
+            let acked = output.acks.isEmpty ? "no acks" : "acks \(held + 1)…\(last)"
+            if child.killed {
+                // At most the call in flight beyond the last ack; a writer that acked all its
+                // `--calls` was closing, and may have written its checkpoint marker.
+                var finished = false
+                if case .raced(let calls, _) = round.end {
+                    summary.racedRoundsKilled += 1
+                    finished = last == held + UInt64(calls)
+                }
+                expected.calls = (round.mode == .always ? last : held)...(finished ? last : last + 1)
+                expected.markerMaybeAt = finished ? last : nil
+                history.append("\(round): \(ready), \(acked), killed\(finished ? " while closing" : "")")
+            } else {
+                // A clean exit: every call acked, the store closed with a checkpoint marker.
+                let calls: Int
+                switch round.end {
+                case .clean(let count): calls = count; summary.cleanRounds += 1
+                case .raced(let count, _): calls = count; summary.racedRoundsExited += 1
+                case .kill, .early: calls = 0
+                }
+                #expect(last == held + UInt64(calls), "\(here): exited after \(acked), expected \(calls) calls")
+                expected.calls = last...last
+                expected.lsnOffset += 1
+                expected.pagesComplete = true  // the close synced them
+                history.append("\(round): \(ready), \(acked), exited")
             }
         }
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
 
-    /// Waits until the first full line arrived; `false` if it did not within `timeout` seconds.
-    func waitForFirstLine(timeout: Double) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while !sawNewline, !finished {
-            if !condition.wait(until: deadline) { break }
+        // Reopen in this process: every call acked under `always` is there, the state is the replay
+        // of exactly the calls it holds, and nothing needed salvage.
+        let here = context("final open")
+        let bus: StateBus
+        do {
+            bus = try StateBus.open(at: store, options: StoreOptions(durability: .always))
+        } catch {
+            Issue.record("\(here): reopening failed: \(error)")
+            return
         }
-        return sawNewline
-    }
-
-    /// Tells the drain the child is gone, so an empty pipe means the end.
-    func childExited() {
-        condition.lock()
-        exited = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits for the drain to stop and returns everything read.
-    func finish() -> [UInt8] {
-        condition.lock()
-        defer { condition.unlock() }
-        while !finished { condition.wait() }
-        return data
+        let report = try #require(bus.recoveryReport)
+        count(report, in: &summary)
+        #expect(report.salvaged == nil, "\(here): \(report)")
+        let recoveredDelta = bus.nextDeltaID.rawValue - 1
+        let recoveredPages = bus.pages().count
+        guard let calls = workload.call(endingAt: recoveredDelta) else {
+            Issue.record("\(here): recovered next delta id \(recoveredDelta + 1) falls inside a call: a mix, not a prefix; \(report)")
+            try bus.close()
+            return
+        }
+        let observed = expected.observe(calls: calls, nextLSN: expected.pagesComplete ? bus.nextLSN?.rawValue : nil)
+        for problem in observed.problems { Issue.record("\(here): \(problem); \(report)") }
+        lost += observed.lost
+        summary.droppedAcks += observed.dropped
+        if !expected.pagesComplete {
+            #expect(calls == 0 && report.lastLSN == LSN(UInt64(recoveredPages)), "\(here): \(report); \(recoveredPages) pages, \(calls) calls")
+        }
+        let model = try snapshot(model(seed: seed, pages: pages, calls: calls, createdPages: expected.pagesComplete ? pages : recoveredPages))
+        let recovered = try snapshot(bus)
+        #expect(recovered == model, "\(here): recovered state differs from the replay of \(calls) calls: \(difference(recovered, model))")
+        try bus.close()
     }
 }

@@ -96,7 +96,7 @@ private struct Transcript: TextOutputStream {
         #expect(FileManager.default.fileExists(atPath: store))
         let verify = try runMMSB(["verify", store])
         #expect(verify.status == 0)
-        #expect(verify.output.contains("consistent: "))
+        #expect(verify.output.contains("consistent at LSN "))
     }
 
     @Test func versionPrints() throws {

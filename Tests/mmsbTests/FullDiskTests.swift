@@ -11,7 +11,7 @@ import Testing
         let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 2_024
-        let result = try CrashHarness.runToEnd([
+        let result = try runMMSB([
             "crash-writer", store, "--durability", mode.rawValue, "--pages", "4", "--seed", "\(seed)",
             "--calls", "100000", "--file-size-limit", "65536",
         ])

@@ -24,7 +24,12 @@ private enum Fixture {
     /// The timestamp of record `lsn`: 1,000 ns apart from 2023-11-14T22:13:20Z on.
     static func time(_ lsn: UInt64) -> UInt64 { 1_700_000_000_000_000_000 + lsn * 1_000 }
 
-    static func make(at path: String, id: StoreID = StoreID(high: 0x1234, low: 0x5678), keepHistory: Bool = true) throws {
+    /// Writes the fixture's ten records at `path`. With `cleanClose` false the log is synced and the
+    /// bus dropped, as a process killed after its last call would leave it: no clean end is recorded,
+    /// so bytes added after the last record are a torn tail rather than damage.
+    static func make(
+        at path: String, id: StoreID = StoreID(high: 0x1234, low: 0x5678), keepHistory: Bool = true, cleanClose: Bool = true
+    ) throws {
         let clock = ManualWallClock()
         let options = StoreOptions(
             durability: .none, storeID: id, bus: .init(clock: clock), checkpointOnClose: false, keepHistory: keepHistory)
@@ -57,7 +62,7 @@ private enum Fixture {
         try bus.write(page: two, offset: 15, bytes: [7], source: .compute)
         tick()
         try bus.write(page: two, offset: 14, bytes: [6], source: .compute)
-        try bus.close()
+        if cleanClose { try bus.close() } else { try bus.sync() }
     }
 
     /// Every file under `path` with its bytes, to show that a command changed nothing.
@@ -104,7 +109,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
     @Test func inspectSummarisesTheStoreAndChangesNothing() throws {
         let scratch = ScratchDirectory()
         let store = scratch.file("store")
-        try Fixture.make(at: store)
+        try Fixture.make(at: store, cleanClose: false)
         // A torn tail: a record header cut short at the end of the last segment.
         let segment = try #require(FileHandle(forWritingAtPath: store + "/" + Fixture.firstSegment))
         try segment.seekToEnd()
@@ -117,7 +122,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
         #expect(result.error.isEmpty)
         let lines = Set(result.lines)
         for expected in [
-            "Store \(store)", "  id: 00000000000012340000000000005678", "  format: MMSB store format 1.0",
+            "Store \(store)", "  id: 00000000000012340000000000005678", "  format: MMSB store format 1.1",
             "  checkpoint LSN: 0 (no checkpoint yet)", "  first live LSN: 1", "  records: 10", "  deltas: 7",
             "  payload bytes: 22", "  last LSN: 10", "  last epoch: 4",
             "  last timestamp: \(Fixture.time(10)) ns (2023-11-14T22:13:20.000010000Z)", "Segments: 1", "Checkpoints: 0",
@@ -387,7 +392,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
         let digest = try StateBus.open(at: store, asOf: .lsn(LSN(10))).stateDigest()
         let result = try runMMSB(["verify", store])
         #expect(result.status == 0, "stderr: \(result.error)")
-        #expect(result.lines == ["Store \(store)", "consistent: checkpoint + tail \(digest), full replay \(digest)"])
+        #expect(result.lines == ["Store \(store)", "consistent at LSN 10: checkpoint + tail \(digest), full replay \(digest)"])
 
         let plain = scratch.file("plain")
         try Fixture.make(at: plain, keepHistory: false)
@@ -395,7 +400,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
         let withoutHistory = try runMMSB(["verify", plain])
         #expect(withoutHistory.status == 0)
         #expect(
-            withoutHistory.lines.last == "consistent: checkpoint + tail \(digest), full replay unavailable (history not kept)")
+            withoutHistory.lines.last == "consistent at LSN 11: checkpoint + tail \(digest), full replay unavailable (history not kept)")
     }
 
     @Test func verifyFailsOnADamagedSegmentHeaderOrCheckpoint() throws {
@@ -427,7 +432,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
     @Test func verifyNotesATornTail() throws {
         let scratch = ScratchDirectory()
         let store = scratch.file("store")
-        try Fixture.make(at: store)
+        try Fixture.make(at: store, cleanClose: false)
         let digest = try StateBus.open(at: store, asOf: .lsn(LSN(10))).stateDigest()
         let segment = try #require(FileHandle(forWritingAtPath: store + "/" + Fixture.firstSegment))
         try segment.seekToEnd()
@@ -435,7 +440,7 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
         try segment.close()
         let result = try runMMSB(["verify", store])
         #expect(result.status == 0, "stderr: \(result.error)")
-        #expect(result.lines.contains("consistent: checkpoint + tail \(digest), full replay \(digest)"))
+        #expect(result.lines.contains("consistent at LSN 10: checkpoint + tail \(digest), full replay \(digest)"))
         #expect(result.lines.last?.hasPrefix("Note: the log ends in a torn tail") == true)
         #expect(result.output.contains("5 bytes dropped from \(store)/\(Fixture.firstSegment)"))
     }

@@ -20,6 +20,18 @@ public struct VerifyReport: Sendable, Equatable, CustomStringConvertible {
     public var fullReplay: StateDigest?
     /// The state of the bus that asked, when ``StateBus/verify()`` was called on an open store.
     public var live: StateDigest?
+    /// The LSN both rebuilds end at: the last whole record of the log when verification began.
+    public var lsn = LSN.zero
+    /// Damage at the end of the log that both rebuilds stopped before (a writable open cuts it).
+    public var tornTail: RecoveryReport.Damage?
+    /// Whether a writer held the store during verification (records it appended later are not seen).
+    public var writerActive = false
+
+    public init(checkpointAndTail: StateDigest, fullReplay: StateDigest?, live: StateDigest? = nil) {
+        self.checkpointAndTail = checkpointAndTail
+        self.fullReplay = fullReplay
+        self.live = live
+    }
 
     /// Whether every state compared is the same.
     public var isConsistent: Bool {
@@ -30,7 +42,7 @@ public struct VerifyReport: Sendable, Equatable, CustomStringConvertible {
         var parts = ["checkpoint + tail \(checkpointAndTail)"]
         parts.append(fullReplay.map { "full replay \($0)" } ?? "full replay unavailable (history not kept)")
         if let live { parts.append("live \(live)") }
-        return (isConsistent ? "consistent: " : "INCONSISTENT: ") + parts.joined(separator: ", ")
+        return (isConsistent ? "consistent" : "INCONSISTENT") + " at LSN \(lsn): " + parts.joined(separator: ", ")
     }
 }
 
@@ -66,16 +78,26 @@ extension StateBus {
     }
 
     /// Rebuilds the store's state from its checkpoint and log tail, and (when its history is kept) by a
-    /// full replay from LSN 1, and compares the digests. Read-only.
+    /// full replay from LSN 1, and compares the digests. Read-only, and safe beside a live writer: both
+    /// rebuilds read one snapshot of the store's files and stop at the same LSN (the last whole record
+    /// when the snapshot was taken), so a healthy store is always consistent.
     public static func verify(storeAt directory: String) throws -> VerifyReport {
-        let fromCheckpoint = try rebuild(directory, target: nil, fullReplay: false).stateDigest()
+        let snapshot = try snapshot(of: directory)
+        let rebuilt = try rebuild(snapshot, target: nil, fullReplay: false)
         var full: StateDigest?
+        // The full replay stops where the first rebuild did; an empty log needs no target.
+        let end: ReplayTarget? = rebuilt.lastLSN > 0 ? .lsn(LSN(rebuilt.lastLSN)) : nil
         do {
-            full = try rebuild(directory, target: nil, fullReplay: true).stateDigest()
+            full = try rebuild(snapshot, target: end, fullReplay: true).bus.stateDigest()
         } catch LogError.historyUnavailable {
             full = nil
         }
-        return VerifyReport(checkpointAndTail: fromCheckpoint, fullReplay: full)
+        var report = VerifyReport(checkpointAndTail: try rebuilt.bus.stateDigest(), fullReplay: full)
+        report.lsn = LSN(rebuilt.lastLSN)
+        let summary = try summary(of: snapshot)
+        report.tornTail = summary.tornTail
+        report.writerActive = summary.writerActive
+        return report
     }
 
     /// Syncs the log, then compares this bus's live state with the states ``verify(storeAt:)`` rebuilds.

@@ -33,8 +33,14 @@ extension StateBus {
     static func rebuild(
         _ directory: String, target: ReplayTarget?, fullReplay: Bool, configuration: Configuration = Configuration()
     ) throws -> StateBus {
-        let path = try existingStore(directory)
-        let manifest = try Manifest.read(directory: path)
+        try rebuild(snapshot(of: directory), target: target, fullReplay: fullReplay, configuration: configuration).bus
+    }
+
+    /// Rebuilds a read-only bus from the files of `snapshot`, as ``rebuild(_:target:fullReplay:configuration:)`` does.
+    static func rebuild(
+        _ snapshot: StoreSnapshot, target: ReplayTarget?, fullReplay: Bool, configuration: Configuration = Configuration()
+    ) throws -> (bus: StateBus, lastLSN: UInt64) {
+        let manifest = snapshot.manifest
         let bus = StateBus(configuration: configuration)
         bus.beginReplay()
         var startLSN = manifest.firstLiveSegmentLSN
@@ -52,7 +58,7 @@ extension StateBus {
             }
         let targetText = target?.description ?? "the end of the log"
         if useCheckpoint {
-            let contents = try loadCheckpoint(path: path, manifest: manifest, into: bus)
+            let contents = try loadCheckpoint(snapshot.checkpoint, manifest: manifest, into: bus)
             startLSN = manifest.checkpointLSN + 1
             nextDeltaID = contents.nextDeltaID
             switch target {
@@ -63,8 +69,7 @@ extension StateBus {
             default: break
             }
         }
-        var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
-        walk.readOnly = true
+        var walk = LogRecovery(snapshot: snapshot)
         walk.target = target
         let outcome = try walk.run(into: bus, firstLSN: manifest.firstLiveSegmentLSN, startLSN: startLSN, nextDeltaID: nextDeltaID)
         let last = outcome.nextLSN - 1
@@ -81,7 +86,7 @@ extension StateBus {
         default: break
         }
         bus.markReadOnly()
-        return bus
+        return (bus, last)
     }
 
     /// Calls `body` with every record of the store's log from LSN `from` on, in order, until it returns
@@ -89,11 +94,10 @@ extension StateBus {
     ///
     /// - Throws: the errors of ``open(at:options:)`` for a missing, foreign or damaged store.
     public static func forEachRecord(inStoreAt directory: String, from: LSN = LSN(1), _ body: (LogRecord) -> Bool) throws {
-        let path = try existingStore(directory)
-        let manifest = try Manifest.read(directory: path)
+        let snapshot = try snapshot(of: directory)
+        let manifest = snapshot.manifest
         try withoutActuallyEscaping(body) { body in
-            var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
-            walk.readOnly = true
+            var walk = LogRecovery(snapshot: snapshot)
             walk.visit = { record, _, _ in body(record) }
             _ = try walk.run(into: nil, firstLSN: manifest.firstLiveSegmentLSN, startLSN: max(from.rawValue, manifest.firstLiveSegmentLSN), nextDeltaID: nil)
         }
@@ -101,12 +105,15 @@ extension StateBus {
 
     /// Counts and sizes of a store's log and checkpoint. Read-only.
     public static func summary(ofStoreAt directory: String) throws -> StoreSummary {
-        let path = try existingStore(directory)
-        let manifest = try Manifest.read(directory: path)
+        try summary(of: snapshot(of: directory))
+    }
+
+    /// Counts and sizes of the files of `snapshot`.
+    static func summary(of snapshot: StoreSnapshot) throws -> StoreSummary {
+        let manifest = snapshot.manifest
         var summary = StoreSummary(store: manifest.store, checkpointLSN: LSN(manifest.checkpointLSN), firstLiveLSN: LSN(manifest.firstLiveSegmentLSN))
         var perPage: [PageID: Int] = [:]
-        var walk = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: .tolerateTornTail)
-        walk.readOnly = true
+        var walk = LogRecovery(snapshot: snapshot)
         walk.visit = { record, _, _ in
             summary.records += 1
             summary.lastLSN = record.lsn
@@ -123,20 +130,24 @@ extension StateBus {
         }
         let outcome = try walk.run(into: nil, firstLSN: manifest.firstLiveSegmentLSN, startLSN: manifest.firstLiveSegmentLSN, nextDeltaID: nil)
         summary.tornTail = outcome.report.tornTail
+        summary.unfinishedSegment = outcome.report.unfinishedSegment
+        summary.writerActive = snapshot.writerActive
+        summary.cleanEndLSN = LSN(manifest.cleanEndLSN)
         summary.deltasPerPage = perPage.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        for name in try FileSystem.list(OpenStore.logDirectory(path)) where name.hasSuffix(".seg") {
-            let file = try PosixFile.open(OpenStore.logDirectory(path) + "/" + name, flags: O_RDONLY)
-            let size = try file.size()
-            summary.segments.append((name, size))
-            summary.bytesOnDisk += size
+        for segment in snapshot.segments {
+            summary.segments.append((segment.name, segment.bytes.count))
+            summary.bytesOnDisk += segment.bytes.count
         }
-        for name in try FileSystem.list(OpenStore.checkpointDirectory(path)) where name.hasSuffix(".ckpt") {
-            let file = try PosixFile.open(OpenStore.checkpointDirectory(path) + "/" + name, flags: O_RDONLY)
-            let size = try file.size()
-            summary.checkpoints.append((name, size))
-            summary.bytesOnDisk += size
+        if let checkpoint = snapshot.checkpoint {
+            summary.checkpoints.append((checkpoint.name, checkpoint.bytes.count))
+            summary.bytesOnDisk += checkpoint.bytes.count
         }
         return summary
+    }
+
+    /// A snapshot of the store in `directory`, which must exist and hold a manifest.
+    static func snapshot(of directory: String) throws(LogError) -> StoreSnapshot {
+        try StoreSnapshot.take(of: existingStore(directory))
     }
 
     /// The store directory, which must exist and hold a manifest.
@@ -149,10 +160,19 @@ extension StateBus {
 
     /// Decodes the manifest's checkpoint and loads it into `bus`.
     static func loadCheckpoint(path: String, manifest: Manifest, into bus: StateBus) throws -> CheckpointFile.Contents {
-        let file = OpenStore.checkpointDirectory(path) + "/" + CheckpointFile.name(manifest.checkpointLSN)
-        let handle = try PosixFile.open(file, flags: O_RDONLY)
-        let mapped = try MappedFile(handle)
-        let contents = try CheckpointFile.decode(mapped.bytes, file: file, store: manifest.store)
+        let name = CheckpointFile.name(manifest.checkpointLSN)
+        let file = OpenStore.checkpointDirectory(path) + "/" + name
+        return try loadCheckpoint(
+            StoreSnapshot.PinnedFile(name: name, path: file, file: try PosixFile.open(file, flags: O_RDONLY)), manifest: manifest, into: bus)
+    }
+
+    /// Decodes a pinned checkpoint (the one `manifest` names) and loads it into `bus`.
+    static func loadCheckpoint(_ pinned: StoreSnapshot.PinnedFile?, manifest: Manifest, into bus: StateBus) throws -> CheckpointFile.Contents {
+        guard let pinned else {
+            throw LogError.corrupt(file: CheckpointFile.name(manifest.checkpointLSN), offset: 0, reason: "the manifest's checkpoint is missing")
+        }
+        let file = pinned.path
+        let contents = try CheckpointFile.decode(pinned.bytes, file: file, store: manifest.store)
         guard contents.lsn == manifest.checkpointLSN else {
             throw LogError.corrupt(file: file, offset: 32, reason: "covers LSN \(contents.lsn), the manifest says \(manifest.checkpointLSN)")
         }
@@ -191,4 +211,11 @@ public struct StoreSummary: Sendable {
     public var checkpoints: [(name: String, bytes: Int)] = []
     /// Damage at the log's end, which the next writable open would cut.
     public var tornTail: RecoveryReport.Damage?
+    /// An unfinished last segment, which the next writable open would remove.
+    public var unfinishedSegment: RecoveryReport.Damage?
+    /// Whether a writer held the store when it was read: its last record may then have been in the
+    /// middle of being written, which looks like a torn tail.
+    public var writerActive = false
+    /// Where the log ended at the last clean close (0: not closed cleanly since its last writable open).
+    public var cleanEndLSN = LSN.zero
 }

@@ -35,15 +35,22 @@ extension StateBus {
             guard try isEmptyOrUnfinishedStore(path, removingLeftovers: true) else { throw LogError.notAStore(path: path) }
             try FileSystem.makeDirectory(OpenStore.logDirectory(path))
             try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
+            // The directories are durable before the manifest that makes the folder a store.
+            try FileSystem.synchronizeDirectory(path)
             let manifest = Manifest(store: options.storeID ?? .random(), generation: 1, firstLiveSegmentLSN: 1, checkpointLSN: 0)
             try manifest.create(directory: path)
             created = true
         }
-        let manifest = try Manifest.read(directory: path)
-        guard FileSystem.kind(of: OpenStore.logDirectory(path)).isDirectory else {
-            throw LogError.corrupt(file: OpenStore.logDirectory(path), offset: 0, reason: "the log directory is missing")
+        var manifest = try Manifest.read(directory: path)
+        if !FileSystem.kind(of: OpenStore.logDirectory(path)).isDirectory {
+            // A crash during creation may keep the manifest's entry but not the log directory's (the
+            // file system reordered them): nothing was acknowledged in a store that never checkpointed.
+            guard manifest.generation <= 1, manifest.checkpointLSN == 0, manifest.firstLiveSegmentLSN == 1 else {
+                throw LogError.corrupt(file: OpenStore.logDirectory(path), offset: 0, reason: "the log directory is missing")
+            }
+            try FileSystem.makeDirectory(OpenStore.logDirectory(path))
+            created = true
         }
-
         if !FileSystem.kind(of: OpenStore.checkpointDirectory(path)).exists {
             try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
         }
@@ -57,11 +64,23 @@ extension StateBus {
             startLSN = manifest.checkpointLSN + 1
             nextDeltaID = contents.nextDeltaID
         }
-        let recovery = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: options.recovery)
+        var recovery = LogRecovery(directory: OpenStore.logDirectory(path), store: manifest.store, mode: options.recovery)
+        recovery.cleanEndLSN = manifest.cleanEndLSN
         var outcome = try recovery.run(
             into: bus, firstLSN: manifest.firstLiveSegmentLSN, startLSN: startLSN, nextDeltaID: nextDeltaID)
         outcome.report.created = created
         outcome.report.checkpointLSN = LSN(manifest.checkpointLSN)
+        // What recovery built on may be bytes a crashed process wrote but never synced; nothing new is
+        // acknowledged on top of them until they, and every directory entry, are durable.
+        try StoreFiles.synchronizeAll(path)
+        if manifest.cleanEndLSN != 0 {
+            // From now on the log may grow past the clean end; the next clean close records a new one.
+            var next = manifest
+            next.generation += 1
+            next.cleanEndLSN = 0
+            try next.update(directory: path)
+            manifest = next
+        }
         let log = try TransactionLog(
             directory: OpenStore.logDirectory(path), store: manifest.store, durability: options.durability,
             segmentLimit: max(options.segmentSize, 4_096), nextLSN: outcome.nextLSN, nextDeltaID: outcome.nextDeltaID,
@@ -110,14 +129,26 @@ extension StateBus {
         try state.withWriteLock { _ throws(LogError) in try store.log.sync() }
     }
 
-    /// Takes a checkpoint (unless ``StoreOptions/checkpointOnClose`` is off), writes and syncs the log
-    /// and closes it; later writes fail with ``LogError/closed``.
+    /// Takes a checkpoint (unless ``StoreOptions/checkpointOnClose`` is off), writes and syncs the log,
+    /// records in the manifest where the log ends, and closes every file of the store, releasing its
+    /// lock. Later changes fail with ``LogError/closed``; a second `close()` does nothing.
     ///
-    /// Dropping the last reference to a bus without closing it loses what `none` or `batched` mode had
-    /// not yet written; ``Durability/always`` loses nothing.
+    /// The descriptors are released even when a step fails (the first failure is thrown). Dropping the
+    /// last reference to a bus without closing it loses what `none` or `batched` mode had not yet
+    /// written; ``Durability/always`` loses nothing.
     public func close() throws {
-        guard let store else { return }
-        if store.options.checkpointOnClose { try checkpoint() }
-        try state.withWriteLock { _ throws(LogError) in try store.close() }
+        guard let store, store.beginClosing() else { return }
+        var failure: (any Error)?
+        if store.options.checkpointOnClose {
+            do { try checkpoint() } catch { failure = error }
+        }
+        do {
+            try state.withWriteLock { (state) throws(LogError) in
+                try store.close(recordingCleanEnd: failure == nil && state.failure == nil)
+            }
+        } catch {
+            failure = failure ?? error
+        }
+        if let failure { throw failure }
     }
 }

@@ -33,7 +33,7 @@ extension StateBus {
                 let receipt = try applyWithWave(batch, slots: [slot], &state)
                 return WriteReceipt(delta: receipt.deltas!.lowerBound, page: page, epoch: state.table.epoch(slot), propagated: receipt.propagated)
             }
-            let epoch = state.table.epoch(slot).next
+            guard let epoch = state.table.epoch(slot).successor else { throw DeltaError.epochExhausted(page) }
             let id = DeltaID(state.nextDeltaID)
             if let journal {
                 try journal.appendWrite(
@@ -64,7 +64,7 @@ extension StateBus {
             let size = state.table.size(slot)
             guard bytes.count == size else { throw DeltaError.lengthMismatch(expected: size, found: bytes.count) }
             let base = state.table.data(slot)
-            let epoch = state.table.epoch(slot).next
+            guard let epoch = state.table.epoch(slot).successor else { throw DeltaError.epochExhausted(page) }
             let id = DeltaID(state.nextDeltaID)
             if waveNeeded(state, page) {
                 let current = Array(UnsafeRawBufferPointer(start: base, count: size))
@@ -244,7 +244,7 @@ extension StateBus {
     // MARK: Helpers
 
     /// Resolves every write of `batch` to its page's slot (`slots[i]` for write `i`), checking that the
-    /// page exists and the write is non-empty and within it.
+    /// page exists, the write is non-empty and within it, and the page's epoch can advance once per write.
     /// - Throws: ``DeltaError/rejectedInBatch(index:cause:)`` naming the first invalid write.
     static func resolve(_ batch: WriteBatch, in state: borrowing BusState, into slots: UnsafeMutablePointer<Int>) throws(DeltaError) {
         try batch.entries.withUnsafeBufferPointer { (entries) throws(DeltaError) in
@@ -258,6 +258,12 @@ extension StateBus {
                 guard entry.offset >= 0, entry.length <= size, entry.offset <= size - entry.length else {
                     throw .rejectedInBatch(
                         index: index, cause: .outOfBounds(page: entry.page, end: end(entry.offset, entry.length), pageSize: size))
+                }
+                let epoch = state.table.epoch(slot).rawValue
+                if epoch > UInt64.max - UInt64(entries.count) {
+                    // Rare: the page is near the last epoch; count its writes so far (each raises it by one).
+                    let writes = entries[...index].reduce(0) { $0 + ($1.page == entry.page ? 1 : 0) }
+                    guard UInt64(writes) <= UInt64.max - epoch else { throw .rejectedInBatch(index: index, cause: .epochExhausted(entry.page)) }
                 }
                 slots[index] = slot
             }

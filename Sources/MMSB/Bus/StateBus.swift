@@ -163,6 +163,9 @@ public final class StateBus: Sendable {
             guard let store else { return }
             do {
                 try store.log.sync()
+            } catch LogError.closed {
+                // Closed under the group (or before it): nothing was written, nothing is poisoned.
+                for request in group { request.fail(LogError.closed) }
             } catch {
                 state.failure = .poisoned(cause: "\(error)")
                 for request in group { request.fail(error) }

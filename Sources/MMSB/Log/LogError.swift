@@ -33,6 +33,9 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case targetBeyondLog(target: String, last: String)
     /// A record larger than the format allows.
     case recordTooLarge(bytes: Int, limit: Int)
+    /// A counter the log stores (the LSN, the delta id) reached the largest value the format holds:
+    /// nothing more can be logged. Nothing of the refused change was applied.
+    case counterExhausted(counter: String, limit: UInt64)
 
     public var description: String {
         switch self {
@@ -67,6 +70,8 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(target) lies beyond the end of the log (\(last))"
         case .recordTooLarge(let bytes, let limit):
             return "a log record of \(bytes) bytes exceeds the limit of \(limit) bytes"
+        case .counterExhausted(let counter, let limit):
+            return "the store's \(counter) counter reached its limit of \(limit): no more changes can be logged"
         }
     }
 
@@ -90,5 +95,5 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The format version this build writes and the newest it reads.
 public enum StoreFormat {
     public static let major: UInt16 = 1
-    public static let minor: UInt16 = 0
+    public static let minor: UInt16 = 1
 }

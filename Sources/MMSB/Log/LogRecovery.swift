@@ -10,7 +10,8 @@ import Darwin
 /// bus (recovery, time travel) or hands it to a visitor (iteration, summaries).
 ///
 /// When writing (`readOnly` false) it cuts a torn tail, or salvages, as ``RecoveryMode`` says, and
-/// removes empty last segments. Read-only walks never change a file: they stop at the first bad record.
+/// removes empty or unfinished last segments; every change it makes is durable before it returns.
+/// Read-only walks never change a file: they stop at the first bad record.
 struct LogRecovery {
     let directory: String
     let store: StoreID
@@ -20,6 +21,25 @@ struct LogRecovery {
     var target: ReplayTarget?
     /// Called with every record read (decoded), its segment and offset; return false to stop.
     var visit: ((LogRecord, String, Int) -> Bool)?
+    /// Files pinned by a reader: walked instead of the directory's current files.
+    var snapshot: StoreSnapshot?
+    /// The last LSN of the log as the last clean close recorded it (0: none). Records up to it must be
+    /// there intact: damage at or before it is corruption, not a torn tail.
+    var cleanEndLSN: UInt64 = 0
+
+    init(directory: String, store: StoreID, mode: RecoveryMode) {
+        self.directory = directory
+        self.store = store
+        self.mode = mode
+    }
+
+    /// A read-only walk over the files of `snapshot`.
+    init(snapshot: StoreSnapshot) {
+        self.init(directory: OpenStore.logDirectory(snapshot.path), store: snapshot.manifest.store, mode: .tolerateTornTail)
+        self.snapshot = snapshot
+        readOnly = true
+        cleanEndLSN = snapshot.manifest.cleanEndLSN
+    }
 
     /// Where the log continues after recovery.
     struct Outcome {
@@ -28,6 +48,15 @@ struct LogRecovery {
         var nextDeltaID: UInt64
         /// Whether the walk stopped at the target (or the visitor) before the end of the log.
         var stoppedEarly = false
+
+        init(report: RecoveryReport, nextLSN: UInt64, nextDeltaID: UInt64, stoppedEarly: Bool = false) {
+            self.report = report
+            // The state reached: the last record read, or the checkpoint when none follows it.
+            self.report.lastLSN = LSN(nextLSN - 1)
+            self.nextLSN = nextLSN
+            self.nextDeltaID = nextDeltaID
+            self.stoppedEarly = stoppedEarly
+        }
     }
 
     /// Reads the segments of `directory` from `firstLSN` and replays into `bus` every record from
@@ -42,18 +71,17 @@ struct LogRecovery {
         var counting = false
         var previousTimestamp: UInt64 = 0
         let names = try segmentNames().filter { LogWriter.segmentLSN(fromName: $0)! >= firstLSN }
+        var lastSegment: (path: String, size: Int)?
         for (index, name) in names.enumerated() {
-            let path = directory + "/" + name
             let isLast = index == names.count - 1
-            let file = try PosixFile.open(path, flags: O_RDONLY)
-            let mapped = try MappedFile(file)
-            let bytes = mapped.bytes
-            // A segment cut before its header was synced can only be the last one: nothing in it was acknowledged.
-            if bytes.count < SegmentHeader.size, isLast {
-                if !readOnly {
-                    try FileSystem.remove(path)
-                    try FileSystem.synchronizeDirectory(directory)
-                }
+            let segment = try pinnedSegment(name: name)
+            let path = segment.path
+            let bytes = segment.bytes
+            // A crash while a segment was being started can leave it with its size but not its header.
+            if isLast, let reason = Self.unfinishedSegment(bytes) {
+                if !readOnly { try removeDurably(path) }
+                report.unfinishedSegment = RecoveryReport.Damage(
+                    file: path, offset: 0, bytesDropped: bytes.count, filesDropped: readOnly ? [] : [path], reason: reason)
                 break
             }
             let header = try SegmentHeader.decode(bytes, file: path, store: store)
@@ -62,6 +90,14 @@ struct LogRecovery {
             }
             guard header.baseLSN == expectedLSN else {
                 if header.baseLSN > expectedLSN {
+                    // A segment is missing: with salvage the chain ends here.
+                    if !readOnly, mode == .salvage, index > 0 {
+                        let previous = try pinnedSegment(name: names[index - 1])
+                        report.salvaged = try salvage(
+                            names, keepingThrough: index - 1, cut: previous.path, at: previous.bytes.count, size: previous.bytes.count,
+                            firstDropped: expectedLSN, reason: "no segment holds record \(expectedLSN)")
+                        return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
+                    }
                     throw .missingSegment(expectedLSN: expectedLSN, file: directory + "/" + LogWriter.segmentName(expectedLSN))
                 }
                 throw .corrupt(file: path, offset: 32, reason: "base LSN \(header.baseLSN) overlaps records up to \(expectedLSN - 1)")
@@ -99,40 +135,118 @@ struct LogRecovery {
                     if lsn >= startLSN { report.recordsReplayed += 1 }
                     report.lastLSN = LSN(lsn)
                 case .invalid(let badOffset, let reason):
-                    let damage = RecoveryReport.Damage(
-                        file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
-                        reason: "\(reason) (at offset \(badOffset))")
-                    if isLast {
+                    // A torn tail: the end of the last segment of a log no clean close vouched for
+                    // (a cleanly closed log ends exactly at its last record: anything else is damage).
+                    if isLast, !closedCleanly(firstLSN: firstLSN) {
                         // A read-only walk reports the torn tail but leaves the file as it is.
                         if !readOnly { try cut(path, at: offset) }
-                        report.tornTail = damage
+                        report.tornTail = RecoveryReport.Damage(
+                            file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
+                            reason: "\(reason) (at offset \(badOffset))")
                         break scan
                     }
+                    let what = closedCleanly(firstLSN: firstLSN) && isLast
+                        ? "\(reason); the store was closed cleanly with its log ending at LSN \(cleanEndLSN), so this is damage, not a torn tail"
+                        : reason
                     // Damage in a sealed segment is corruption for every reader; only a writable open
                     // may salvage it.
-                    guard !readOnly else { throw .corrupt(file: path, offset: badOffset, reason: reason) }
-                    guard mode == .salvage else { throw .corrupt(file: path, offset: badOffset, reason: reason) }
-                    try cut(path, at: offset)
-                    var dropped = damage
-                    for later in names[(index + 1)...] {
-                        try FileSystem.remove(directory + "/" + later)
-                        dropped.filesDropped.append(directory + "/" + later)
-                    }
-                    try FileSystem.synchronizeDirectory(directory)
-                    report.salvaged = dropped
+                    guard !readOnly, mode == .salvage else { throw .corrupt(file: path, offset: badOffset, reason: what) }
+                    report.salvaged = try salvage(
+                        names, keepingThrough: index, cut: path, at: offset, size: bytes.count, firstDropped: expectedLSN,
+                        reason: "\(what) (at offset \(badOffset))")
                     return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
                 }
             }
+            lastSegment = (path, offset)
             // An empty last segment (a crash right after rotation or open) holds nothing: remove it so
             // the next segment can start at the same LSN.
-            if recordsInSegment == 0, isLast, !readOnly {
-                try FileSystem.remove(path)
-                try FileSystem.synchronizeDirectory(directory)
-            }
+            if recordsInSegment == 0, isLast, !readOnly { try removeDurably(path) }
+        }
+        // A clean close recorded where the log ends: a log that ends earlier lost records.
+        if mustBeIntact(expectedLSN, firstLSN: firstLSN) {
+            let file = lastSegment?.path ?? directory
+            let reason = "the store was closed cleanly with its log ending at LSN \(cleanEndLSN), but the log ends at LSN \(expectedLSN - 1)"
+            guard !readOnly, mode == .salvage else { throw .corrupt(file: file, offset: lastSegment?.size ?? 0, reason: reason) }
+            report.salvaged = RecoveryReport.Damage(
+                file: file, offset: lastSegment?.size ?? 0, bytesDropped: 0, filesDropped: [], reason: reason,
+                recordsDropped: Int(cleanEndLSN - expectedLSN + 1), droppedLSNs: LSN(expectedLSN)...LSN(cleanEndLSN), totalBytesDropped: 0)
         }
         // Nothing in the log after the checkpoint: its counter is the authority.
         if let checkpointDeltaID, expectedLSN <= startLSN { nextDeltaID = checkpointDeltaID }
         return Outcome(report: report, nextLSN: expectedLSN, nextDeltaID: nextDeltaID)
+    }
+
+    /// Whether the record at `lsn` must be in the log: a clean close said the log reached it.
+    private func mustBeIntact(_ lsn: UInt64, firstLSN: UInt64) -> Bool {
+        closedCleanly(firstLSN: firstLSN) && lsn <= cleanEndLSN
+    }
+
+    /// Whether the last close was clean and recorded where the live log ends, so that the log must
+    /// end exactly there: no torn tail is possible.
+    private func closedCleanly(firstLSN: UInt64) -> Bool { cleanEndLSN >= firstLSN }
+
+    /// Why a last segment is an unfinished start rather than damage, or `nil` when it is not one: a file
+    /// shorter than a header, or one whose header is invalid while every byte after it is zero (the file
+    /// system kept the size of the first write but not its data). No record was ever acknowledged in it.
+    static func unfinishedSegment(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if bytes.count < SegmentHeader.size {
+            return "a segment of \(bytes.count) bytes, shorter than its header: its creation never finished"
+        }
+        guard UnsafeRawBufferPointer(rebasing: bytes[SegmentHeader.size...]).allSatisfy({ $0 == 0 }) else { return nil }
+        if (try? SegmentHeader.decode(bytes, file: "", store: nil)) != nil { return nil }
+        return "a segment whose header never reached the disk and that holds nothing else: an unfinished rotation"
+    }
+
+    /// Drops everything after segment `keep` (which is cut at `offset`) durably, in an order that leaves a
+    /// valid chain at every step: later segments go first, newest first, and the directory is synced;
+    /// only then is the damaged segment cut (or removed, when no record is left in it) and synced. A
+    /// crash part-way leaves a store that the same salvage finishes.
+    private func salvage(
+        _ names: [String], keepingThrough keep: Int, cut path: String, at offset: Int, size: Int, firstDropped: UInt64, reason: String
+    ) throws(LogError) -> RecoveryReport.Damage {
+        let later = names[(keep + 1)...].map { directory + "/" + $0 }
+        var laterBytes = 0
+        var lastDropped: UInt64? = size > offset ? firstDropped : nil
+        for name in names[(keep + 1)...] {
+            let segment = try pinnedSegment(name: name)
+            laterBytes += segment.bytes.count
+            if let last = Self.lastReadableLSN(segment.bytes, store: store) { lastDropped = max(lastDropped ?? 0, last) }
+        }
+        if cleanEndLSN >= firstDropped { lastDropped = max(lastDropped ?? 0, cleanEndLSN) }
+        for file in later.reversed() { try FileSystem.remove(file) }
+        if !later.isEmpty { try FileSystem.synchronizeDirectory(directory) }
+        var dropped = later
+        if offset <= SegmentHeader.size, size > offset {
+            try removeDurably(path)
+            dropped.insert(path, at: 0)
+        } else if size > offset {
+            try cut(path, at: offset)
+        }
+        var damage = RecoveryReport.Damage(
+            file: path, offset: offset, bytesDropped: size - offset, filesDropped: dropped, reason: reason,
+            totalBytesDropped: size - offset + laterBytes)
+        if let lastDropped, lastDropped >= firstDropped {
+            damage.droppedLSNs = LSN(firstDropped)...LSN(lastDropped)
+            damage.recordsDropped = Int(lastDropped - firstDropped + 1)
+        }
+        return damage
+    }
+
+    /// The LSN of the last record that can be read in a segment's chain from its start, or the LSN
+    /// before its base when none can; `nil` when its header is unreadable.
+    private static func lastReadableLSN(_ bytes: UnsafeRawBufferPointer, store: StoreID) -> UInt64? {
+        guard let header = try? SegmentHeader.decode(bytes, file: "", store: store) else { return nil }
+        var lsn = header.baseLSN
+        var offset = SegmentHeader.size
+        var timestamp = header.baseTimestamp
+        while case .frame(let frame) = RecordFrame.readFrame(
+            bytes, at: offset, header: header, salt: header.salt, expectedLSN: lsn, previousTimestamp: timestamp)
+        {
+            lsn += 1
+            offset = frame.end
+            timestamp = frame.timestamp
+        }
+        return lsn > header.baseLSN ? lsn - 1 : nil
     }
 
     /// What replaying the bytes at an offset did.
@@ -214,7 +328,15 @@ struct LogRecovery {
 
     /// Segment file names in LSN order (names are zero-padded LSNs, so name order is LSN order).
     private func segmentNames() throws(LogError) -> [String] {
-        try FileSystem.list(directory).filter { LogWriter.segmentLSN(fromName: $0) != nil }
+        if let snapshot { return snapshot.segments.map(\.name) }
+        return try FileSystem.list(directory).filter { LogWriter.segmentLSN(fromName: $0) != nil }
+    }
+
+    /// The segment `name`: pinned by the snapshot, or mapped now.
+    private func pinnedSegment(name: String) throws(LogError) -> StoreSnapshot.PinnedFile {
+        if let snapshot, let pinned = snapshot.segments.first(where: { $0.name == name }) { return pinned }
+        let path = directory + "/" + name
+        return try StoreSnapshot.PinnedFile(name: name, path: path, file: try PosixFile.open(path, flags: O_RDONLY))
     }
 
     /// Cuts `path` to `length` bytes and makes the cut durable.
@@ -222,5 +344,11 @@ struct LogRecovery {
         let file = try PosixFile.open(path, flags: O_WRONLY)
         try file.truncate(to: length)
         try file.synchronize()
+    }
+
+    /// Removes a segment and makes the removal durable.
+    private func removeDurably(_ path: String) throws(LogError) {
+        try FileSystem.remove(path)
+        try FileSystem.synchronizeDirectory(directory)
     }
 }

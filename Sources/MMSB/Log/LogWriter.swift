@@ -16,7 +16,7 @@ struct LogWriter: ~Copyable {
     let store: StoreID
     let segmentLimit: Int
     private var file: PosixFile
-    /// Set by ``close()``; the descriptor itself closes when the writer goes away.
+    /// Set by ``close()``, which also closes the descriptor.
     private var closed = false
     private var header: SegmentHeader
     private var salt: UInt32
@@ -81,7 +81,12 @@ struct LogWriter: ~Copyable {
     mutating func append(
         _ type: RecordType, deltaCount: Int, timestamp: UInt64, encodeBody: (inout ByteWriter) -> Void
     ) throws(LogError) -> LSN {
+        guard !closed else { throw LogError.closed }
         if let failure { throw failure }
+        guard nextLSN <= LogLimits.maximumLSN else { throw LogError.counterExhausted(counter: "LSN", limit: LogLimits.maximumLSN) }
+        guard UInt64(deltaCount) <= LogLimits.maximumDeltaID + 1 - nextDeltaID else {
+            throw LogError.counterExhausted(counter: "delta id", limit: LogLimits.maximumDeltaID)
+        }
         if written + pending.count >= segmentLimit { try guarded { (writer: inout LogWriter) throws(LogError) in try writer.rotate(timestamp: timestamp) } }
         let lsn = nextLSN
         let before = pending.count
@@ -103,6 +108,7 @@ struct LogWriter: ~Copyable {
 
     /// Hands buffered bytes to the OS and, if `sync`, makes everything written durable.
     mutating func flush(sync: Bool) throws(LogError) {
+        guard !closed else { throw LogError.closed }
         if let failure { throw failure }
         try guarded { (writer: inout LogWriter) throws(LogError) in try writer.writePending(sync: sync) }
     }
@@ -133,16 +139,23 @@ struct LogWriter: ~Copyable {
     /// Seals the active segment and starts the next at the next LSN, unless the active one holds no
     /// record yet (it already starts there).
     mutating func rotateNow() throws(LogError) {
+        guard !closed else { throw LogError.closed }
         if let failure { throw failure }
         guard header.baseLSN != nextLSN else { return }
         try guarded { (writer: inout LogWriter) throws(LogError) in try writer.rotate(timestamp: writer.previousTimestamp) }
     }
 
-    /// Writes and syncs what is buffered, then closes the segment.
-    mutating func close() throws(LogError) {
-        guard !closed else { return }
-        defer { closed = true }
-        if failure == nil { try flush(sync: true) }
+    /// Writes and syncs what is buffered, then closes the segment's descriptor (whatever happens);
+    /// returns the last LSN in the log when all of it is durable, `nil` after a storage failure.
+    mutating func close() throws(LogError) -> UInt64? {
+        guard !closed else { return nil }
+        defer {
+            closed = true
+            file.close()
+        }
+        guard failure == nil else { return nil }
+        try flush(sync: true)
+        return nextLSN - 1
     }
 
     /// Runs a storage operation; a failure poisons the writer (no retry: a failed fsync may have lost data).

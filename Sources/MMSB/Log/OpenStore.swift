@@ -33,10 +33,30 @@ final class OpenStore: Sendable {
     var checkpointDirectory: String { Self.checkpointDirectory(path) }
     static func checkpointDirectory(_ path: String) -> String { path + "/ckpt" }
 
-    /// Closes the log and releases the store's lock, so the directory can be opened again.
-    func close() throws(LogError) {
+    /// Set by the first ``StateBus/close()``.
+    private let closing = Atomic<Bool>(false)
+
+    /// Whether this call is the first to close the store (later calls do nothing).
+    func beginClosing() -> Bool {
+        !closing.exchange(true, ordering: .acquiringAndReleasing)
+    }
+
+    /// Writes and syncs the log, closes it and, when `recordingCleanEnd`, records in the manifest where
+    /// the log ends; then releases the store's lock, so the directory can be opened again. Every
+    /// descriptor is closed even when a step fails. Called under the bus's write lock.
+    func close(recordingCleanEnd: Bool) throws(LogError) {
         defer { lock.release() }
-        try log.close()
+        let end = try log.close()
+        guard recordingCleanEnd, let end else { return }
+        try manifest.withLock { (manifest) throws(LogError) in
+            // A checkpoint that covers the end already says where the log ends.
+            guard end > manifest.checkpointLSN, end != manifest.cleanEndLSN else { return }
+            var next = manifest
+            next.generation += 1
+            next.cleanEndLSN = end
+            try next.update(directory: path)
+            manifest = next
+        }
     }
 
     static func logDirectory(_ path: String) -> String { path + "/log" }
@@ -48,24 +68,17 @@ final class OpenStore: Sendable {
     static let lockName = "LOCK"
 }
 
-/// Owns the lock file's descriptor until the store is closed or goes away.
+/// Owns the lock file's descriptor (opened close-on-exec, so no child process inherits the lock)
+/// until the store is closed or goes away.
 private final class LockHolder: Sendable {
-    /// The descriptor, or -1 once released.
-    private let descriptor: Locked<Int32>
+    private let file: Locked<PosixFile>
 
     init(_ file: consuming PosixFile) {
-        // The PosixFile closes its own descriptor when it goes; keep a duplicate, which shares the open
-        // file description and so the flock.
-        descriptor = Locked(dup(file.descriptor))
+        self.file = Locked(file)
     }
 
     /// Closes the descriptor, releasing the lock; later calls do nothing.
     func release() {
-        descriptor.withLock { descriptor in
-            if descriptor >= 0 { Glibc.close(descriptor) }
-            descriptor = -1
-        }
+        file.withLock { $0.close() }
     }
-
-    deinit { release() }
 }

@@ -6,9 +6,6 @@ import Musl
 import Darwin
 #endif
 
-/// `rename(2)`, named apart from ``FileSystem/rename(_:to:)``.
-private func systemRename(_ source: String, _ destination: String) -> Int32 { rename(source, destination) }
-
 /// An open file descriptor, owned: it is closed when the value goes away.
 ///
 /// Thin wrappers over the system calls the store needs, in swift-system's manner: every call retries
@@ -16,7 +13,8 @@ private func systemRename(_ source: String, _ destination: String) -> Int32 { re
 /// naming the call and the file. (swift-system has no `fsync`, `fdatasync`, `flock` or `rename`, so the
 /// store keeps its few calls in this one place.)
 struct PosixFile: ~Copyable {
-    let descriptor: Int32
+    /// The descriptor; -1 once ``close()`` ran.
+    private(set) var descriptor: Int32
     let path: String
 
     private init(descriptor: Int32, path: String) {
@@ -24,7 +22,15 @@ struct PosixFile: ~Copyable {
         self.path = path
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { SystemCall.close(descriptor) }
+    }
+
+    /// Closes the descriptor now (a closed store holds no descriptor); later calls do nothing.
+    mutating func close() {
+        if descriptor >= 0 { SystemCall.close(descriptor) }
+        descriptor = -1
+    }
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added). The corresponding C function is `open`.
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(LogError) -> PosixFile {
@@ -76,9 +82,7 @@ struct PosixFile: ~Copyable {
 
     /// Makes the file's data and metadata durable. The corresponding C function is `fsync`.
     func synchronize() throws(LogError) {
-        while fsync(descriptor) != 0 {
-            if errno != EINTR { throw .io(operation: "fsync", path: path, errno: errno) }
-        }
+        try Self.io(path) { () throws(SystemCallFailure) in try SystemCall.synchronize(descriptor) }
     }
 
     /// Cuts the file to `length` bytes. The corresponding C function is `ftruncate`.
@@ -93,7 +97,7 @@ struct PosixFile: ~Copyable {
 
     /// Runs a shared system call wrapper, reporting its failure as ``LogError/io(operation:path:errno:)``.
     @inline(__always)
-    private static func io<R>(_ path: String, _ call: () throws(SystemCallFailure) -> R) throws(LogError) -> R {
+    fileprivate static func io<R>(_ path: String, _ call: () throws(SystemCallFailure) -> R) throws(LogError) -> R {
         do {
             return try call()
         } catch {
@@ -131,7 +135,7 @@ enum FileSystem {
 
     /// Creates a directory. The corresponding C function is `mkdir`.
     static func makeDirectory(_ path: String) throws(LogError) {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .io(operation: "mkdir", path: path, errno: errno) }
+        try PosixFile.io(path) { () throws(SystemCallFailure) in try SystemCall.makeDirectory(path) }
     }
 
     /// Makes the directory's entries (creations, renames, removals) durable: `fsync` on the directory.
@@ -156,12 +160,12 @@ enum FileSystem {
 
     /// Removes a file. The corresponding C function is `unlink`.
     static func remove(_ path: String) throws(LogError) {
-        guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "unlink", path: path, errno: errno) }
+        try PosixFile.io(path) { () throws(SystemCallFailure) in try SystemCall.remove(path) }
     }
 
     /// Atomically renames `source` to `destination`. The corresponding C function is `rename`.
     static func rename(_ source: String, to destination: String) throws(LogError) {
-        guard systemRename(source, destination) == 0 else { throw .io(operation: "rename", path: source, errno: errno) }
+        try PosixFile.io(source) { () throws(SystemCallFailure) in try SystemCall.rename(source, to: destination) }
     }
 }
 

@@ -9,7 +9,7 @@
 /// | timestampDelta | zig-zag varint | timestamp − the previous record's (the first: − the header's base) |
 /// | body | … | the record's body, decoded strictly (see ``LogRecord/Body``) |
 ///
-/// Four zero bytes followed by a zero length mark the end of data (preallocated or zero-filled space).
+/// A segment's records end where its file ends; the writer never preallocates or pads.
 enum RecordFrame {
     /// The smallest possible record: crc 4, length 1, type 1, LSN delta 1, timestamp delta 1.
     static let minimumBytes = 8
@@ -81,14 +81,16 @@ enum RecordFrame {
     ) -> FrameOutcome {
         let remaining = segment.count - offset
         if remaining == 0 { return .end }
-        if remaining < minimumBytes {
-            let tail = UnsafeRawBufferPointer(rebasing: segment[offset...])
-            return tail.allSatisfy({ $0 == 0 }) ? .end : .invalid(offset: offset, reason: "a partial record of \(remaining) bytes")
-        }
+        // The writer never preallocates or pads: any byte after the last whole record, zero or not, is
+        // the unfinished end of a write (a file system may keep the size of a write but not its data).
+        if remaining < minimumBytes { return .invalid(offset: offset, reason: "a partial record of \(remaining) bytes") }
         if segment.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0, segment[offset + 4] == 0 {
-            // Zero fill ends the data only if nothing but zeros follows; zeros before records are damage.
             let rest = UnsafeRawBufferPointer(rebasing: segment[offset...])
-            return rest.allSatisfy({ $0 == 0 }) ? .end : .invalid(offset: offset, reason: "zero bytes where a record should start, with data after them")
+            return .invalid(
+                offset: offset,
+                reason: rest.allSatisfy({ $0 == 0 })
+                    ? "\(remaining) zero bytes after the last record (written space whose data never reached the disk)"
+                    : "zero bytes where a record should start, with data after them")
         }
         var reader = ByteReader(segment, from: offset + 4)
         do {

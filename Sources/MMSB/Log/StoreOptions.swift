@@ -55,13 +55,18 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var recordsReplayed = 0
     /// Segments read.
     public var segmentsRead = 0
-    /// The last LSN recovered (0 for an empty log).
+    /// The LSN of the state the store opened at: its last record, or its checkpoint's LSN when no
+    /// record follows the checkpoint (0 for an empty store).
     public var lastLSN = LSN.zero
-    /// A torn tail that was cut off, if any.
+    /// A torn tail that was cut off, if any: bytes after the last whole record of the last segment,
+    /// which no call ever had acknowledged.
     public var tornTail: Damage?
     /// Damage dropped by ``RecoveryMode/salvage``, if any.
     public var salvaged: Damage?
-    /// Whether the store was created by this open.
+    /// A last segment that a crash left unfinished while it was being started (its header never
+    /// reached the disk, nothing else was ever in it): removed.
+    public var unfinishedSegment: Damage?
+    /// Whether the store was created by this open (or an interrupted creation was finished).
     public var created = false
     /// The LSN covered by the checkpoint the state was loaded from (0: none).
     public var checkpointLSN = LSN.zero
@@ -70,7 +75,7 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public struct Damage: Sendable, Equatable, CustomStringConvertible {
         /// The file cut.
         public var file: String
-        /// The offset of the first byte dropped.
+        /// The offset of the first byte dropped: the end of the last whole record kept.
         public var offset: Int
         /// Bytes dropped from that file.
         public var bytesDropped: Int
@@ -78,10 +83,36 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
         public var filesDropped: [String]
         /// What was wrong at `offset`.
         public var reason: String
+        /// Whole records (valid, checksummed) that were dropped: 0 for a torn tail, whose bytes were
+        /// never a whole record. Salvage counts them from the LSNs it dropped.
+        public var recordsDropped = 0
+        /// The LSNs of the records dropped, when any were.
+        public var droppedLSNs: ClosedRange<LSN>?
+        /// Bytes dropped in all, from the cut file and the removed ones.
+        public var totalBytesDropped = 0
+
+        public init(
+            file: String, offset: Int, bytesDropped: Int, filesDropped: [String], reason: String,
+            recordsDropped: Int = 0, droppedLSNs: ClosedRange<LSN>? = nil, totalBytesDropped: Int? = nil
+        ) {
+            self.file = file
+            self.offset = offset
+            self.bytesDropped = bytesDropped
+            self.filesDropped = filesDropped
+            self.reason = reason
+            self.recordsDropped = recordsDropped
+            self.droppedLSNs = droppedLSNs
+            self.totalBytesDropped = totalBytesDropped ?? bytesDropped
+        }
 
         public var description: String {
-            "\(bytesDropped) bytes dropped from \(file) at offset \(offset) (\(reason))"
-                + (filesDropped.isEmpty ? "" : ", and \(filesDropped.count) later segments: \(filesDropped.joined(separator: ", "))")
+            var text = "\(bytesDropped) bytes dropped from \(file) at offset \(offset) (\(reason))"
+            if !filesDropped.isEmpty { text += ", and \(filesDropped.count) later segments: \(filesDropped.joined(separator: ", "))" }
+            if let droppedLSNs {
+                text += "; \(recordsDropped) record\(recordsDropped == 1 ? "" : "s") dropped, LSN \(droppedLSNs.lowerBound)"
+                    + (droppedLSNs.lowerBound != droppedLSNs.upperBound ? " to \(droppedLSNs.upperBound)" : "") + ", \(totalBytesDropped) bytes in all"
+            }
+            return text
         }
     }
 
@@ -90,6 +121,7 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
             ? "created a new store"
             : "recovered \(recordsReplayed) record\(recordsReplayed == 1 ? "" : "s") from \(segmentsRead) segment\(segmentsRead == 1 ? "" : "s")"
                 + (checkpointLSN > .zero ? " after the checkpoint at LSN \(checkpointLSN)" : "")
+        if let unfinishedSegment { text += "; removed an unfinished segment: \(unfinishedSegment)" }
         if let tornTail { text += "; torn tail cut: \(tornTail)" }
         if let salvaged { text += "; salvaged: \(salvaged)" }
         return text

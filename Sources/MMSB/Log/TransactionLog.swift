@@ -115,10 +115,11 @@ final class TransactionLog: WriteAheadJournal, @unchecked Sendable {
         try writer.withLock { (writer) throws(LogError) in try writer.flush(sync: true) }
     }
 
-    /// Stops the flusher, writes and syncs what is buffered, and closes the active segment.
-    func close() throws(LogError) {
+    /// Stops the flusher, writes and syncs what is buffered, and closes the active segment; returns the
+    /// last LSN of the log when all of it is durable (`nil` after a storage failure, or when closed).
+    func close() throws(LogError) -> UInt64? {
         timer?.cancel()
-        try writer.withLock { (writer) throws(LogError) in try writer.close() }
+        return try writer.withLock { (writer) throws(LogError) -> UInt64? in try writer.close() }
     }
 
     /// The timer's flush: a failure poisons the writer, and the next append reports it.

@@ -23,6 +23,9 @@ public indirect enum DeltaError: Error, Equatable, Sendable, CustomStringConvert
     case invalidSource(String)
     /// Delta `index` of a batch was rejected for `cause`; nothing in the batch was applied.
     case rejectedInBatch(index: Int, cause: DeltaError)
+    /// The page's epoch is `UInt64.max` (reached through a delta that set it): it cannot advance, so the
+    /// page cannot change any more.
+    case epochExhausted(PageID)
 
     public var description: String {
         switch self {
@@ -48,6 +51,8 @@ public indirect enum DeltaError: Error, Equatable, Sendable, CustomStringConvert
             return "invalid source label \"\(label)\": a custom label has 1 to 255 bytes"
         case .rejectedInBatch(let index, let cause):
             return "batch rejected, nothing applied: delta \(index): \(cause)"
+        case .epochExhausted(let page):
+            return "page \(page) is at the last epoch (\(UInt64.max)): its epoch cannot advance, so it cannot change any more"
         }
     }
 }

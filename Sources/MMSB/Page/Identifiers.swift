@@ -37,6 +37,12 @@ public struct Epoch: UInt64Identifier {
     /// The epoch after this one.
     ///
     /// Saturates at `UInt64.max` (the original's `u32` epoch overflowed at 2³²−1; 2⁶⁴ writes are out of reach).
+    /// Write paths use ``successor``, which refuses to advance past the end instead.
     @inline(__always)
     public var next: Epoch { Epoch(rawValue == .max ? rawValue : rawValue &+ 1) }
+
+    /// The epoch after this one, or `nil` when this is `UInt64.max` and there is none: a page at that
+    /// epoch cannot change any more (a write to it is ``DeltaError/epochExhausted(_:)``).
+    @inline(__always)
+    public var successor: Epoch? { rawValue == .max ? nil : Epoch(rawValue &+ 1) }
 }

@@ -11,12 +11,14 @@ public enum RuleError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingInput(page: PageID, reason: String)
     /// A page names a rule (``RuleRegistry``) that is not registered.
     case unknownRule(page: PageID, name: String)
+    /// The page's epoch is `UInt64.max`: its new bytes cannot be written under a higher epoch.
+    case epochExhausted(page: PageID)
 
     /// The page whose rule failed.
     public var page: PageID {
         switch self {
         case .wrongLength(let page, _, _), .failed(let page, _), .incompatibleSize(let page, _), .missingInput(let page, _),
-            .unknownRule(let page, _): page
+            .unknownRule(let page, _), .epochExhausted(let page): page
         }
     }
 
@@ -32,6 +34,8 @@ public enum RuleError: Error, Equatable, Sendable, CustomStringConvertible {
             "the rule of page \(page) cannot run: \(reason)"
         case .unknownRule(let page, let name):
             "page \(page) names the rule \"\(name)\", which is not registered; register it in the RuleRegistry you open the store with"
+        case .epochExhausted(let page):
+            "page \(page) is at the last epoch (\(UInt64.max)) and cannot be recomputed"
         }
     }
 }

@@ -167,7 +167,7 @@ extension BusState {
             }
         }
         guard let last = runs.last else { return false }
-        let epoch = table.epoch(slot).next
+        guard let epoch = table.epoch(slot).successor else { throw .epochExhausted(page: page) }
         let delta = Delta(
             id: DeltaID(tx.nextID), page: page, epoch: epoch, source: .propagation, timestamp: tx.timestamp, intent: nil,
             runs: runs, payload: payload, extent: last.end)

@@ -29,6 +29,25 @@ public final class KvBlockManager: Sendable {
         let metrics = config.metricsFactory.map(KVTransferMetrics.init)
         let engine = OffloadEngine(mode: config.offloadMode, diskFilter: config.diskFilter, metrics: metrics)
         self.engine = engine
+        func poolConfiguration(_ tier: KVTier, _ layoutConfig: KvManagerLayoutConfig) -> BlockPoolConfiguration {
+            BlockPoolConfiguration(
+                blockCount: layoutConfig.numBlocks, pageSize: config.model.pageSize, duplication: config.duplication, tier: tier,
+                eventManager: config.eventManager, metricsFactory: config.metricsFactory
+            )
+        }
+        let tierConfigs: [(KVTier, KvManagerLayoutConfig?)] = [(.device, config.device), (.host, config.host), (.disk, config.disk)]
+        // Every pool is checked before any tier's storage is allocated.
+        for case let (tier, layoutConfig?) in tierConfigs {
+            do { try poolConfiguration(tier, layoutConfig).validate() } catch { throw .pool(tier: tier, error) }
+        }
+        /// Whether `tier` writes through: its next slower tier is configured.
+        func writesThrough(_ tier: KVTier) -> Bool {
+            switch tier.lower {
+            case .host: config.host != nil
+            case .disk: config.disk != nil
+            case .device, nil: false
+            }
+        }
         func build(_ tier: KVTier, _ layoutConfig: KvManagerLayoutConfig?) throws(KvBlockManagerError) -> KVTierPool? {
             guard let layoutConfig else { return nil }
             let model = config.model
@@ -50,13 +69,9 @@ public final class KvBlockManager: Sendable {
             } catch {
                 throw .blockData(tier: tier, .storage(.invalidConfig("\(error)")))
             }
-            let poolConfig = BlockPoolConfiguration(
-                blockCount: layoutConfig.numBlocks, pageSize: model.pageSize, duplication: config.duplication, tier: tier,
-                eventManager: config.eventManager, metricsFactory: config.metricsFactory
-            )
             let pool: BlockPool
             do {
-                pool = try BlockPool(poolConfig) { [weak engine] registered in engine?.enqueue(from: tier, registered) }
+                pool = try BlockPool(poolConfiguration(tier, layoutConfig), offload: writesThrough(tier) ? engine.hooks(for: tier) : nil)
             } catch {
                 throw .pool(tier: tier, error)
             }
@@ -121,19 +136,16 @@ public final class KvBlockManager: Sendable {
     /// `waitForOffloads` in blocking form.
     public func waitForOffloadsBlocking() { engine.drain() }
 
-    /// Queues registered blocks of `tier` for offload to the next slower tier, as registration does.
+    /// Queues registered blocks of `tier` for offload to the next slower tier, as registration does
+    /// (until processed, each is protected from eviction like a newly registered block).
     /// - Throws: `tierNotConfigured`; `pool(.staleBlock / .foreignBlock)` for a handle not valid
-    ///   there; `invalidTierPair` when `tier` has no slower configured tier.
+    ///   there (then nothing is queued); `invalidTierPair` when `tier` has no slower configured tier.
     public func offload(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KvBlockManagerError) {
         let source = try self.tier(tier)
         guard let lower = tier.lower, (try? self.tier(lower)) != nil else {
             throw .invalidTierPair(from: tier, to: tier.lower ?? tier)
         }
-        var registrations: [RegisteredBlock] = []
-        for block in blocks {
-            do { registrations.append(try source.pool.registration(of: block)) } catch { throw .pool(tier: tier, error) }
-        }
-        engine.enqueue(from: tier, registrations)
+        do { try source.pool.queueOffloads(blocks) } catch { throw .pool(tier: tier, error) }
     }
 
     /// A mutable block is never registered, so it cannot be offloaded: always throws
@@ -149,8 +161,9 @@ public final class KvBlockManager: Sendable {
     // MARK: Onboard
 
     /// Copies registered host or disk blocks to the device and registers them there under the same
-    /// hashes, returning device blocks in the same order. All or nothing: the device blocks are
-    /// allocated at once (`pool(.notEnoughBlocksAvailable)` otherwise), and if any copy fails every
+    /// hashes, returning device blocks in the same order. All or nothing: every handle is checked,
+    /// then the device blocks are allocated at once (`pool(.exceedsCapacity)` for more blocks than the
+    /// device has, `pool(.notEnoughBlocksAvailable)` when short), and if any copy fails every
     /// allocated device block goes back unregistered and `transferFailed` is thrown.
     /// The caller keeps its leases on `blocks`.
     public func onboard(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KvBlockManagerError) -> [ImmutableBlock] {

@@ -123,8 +123,9 @@ public struct KvBlockManagerConfig: Sendable {
         self.diskFilter = diskFilter
     }
 
-    /// Throws `invalidConfig` for the first bad field: the model, each tier's block count and
-    /// alignment, at least one tier, and the filter's settings.
+    /// Throws `invalidConfig` for the first bad field: the model, each tier's block count (1 ...
+    /// 2^31 − 2, and no more than `BlockPoolConfiguration.maximumBlockCount`) and alignment (a power
+    /// of two up to 2 MiB), at least one tier, and the filter's settings (each at least 1).
     public func validate() throws(KvBlockManagerError) {
         try model.validate()
         guard device != nil || host != nil || disk != nil else {
@@ -133,6 +134,13 @@ public struct KvBlockManagerConfig: Sendable {
         for (name, tier) in [("device", device), ("host", host), ("disk", disk)] {
             guard let tier else { continue }
             try KvManagerModelConfig.check("\(name).numBlocks", tier.numBlocks, 1...Int(Int32.max - 1))
+            guard tier.numBlocks <= BlockPoolConfiguration.maximumBlockCount else {
+                throw .invalidConfig(
+                    field: "\(name).numBlocks", value: String(tier.numBlocks),
+                    requirement: "the pool's bookkeeping (\(BlockPoolConfiguration.bookkeepingBytesPerBlock) bytes a block) must fit in "
+                        + "this machine's memory: at most \(BlockPoolConfiguration.maximumBlockCount) blocks"
+                )
+            }
             guard tier.alignment >= 1, tier.alignment & (tier.alignment - 1) == 0, tier.alignment <= LayoutConfig.maximumAlignment else {
                 throw .invalidConfig(
                     field: "\(name).alignment", value: String(tier.alignment),
@@ -146,6 +154,9 @@ public struct KvBlockManagerConfig: Sendable {
             }
             guard diskFilter.flushInterval >= 1 else {
                 throw .invalidConfig(field: "diskFilter.flushInterval", value: String(diskFilter.flushInterval), requirement: "it must be at least 1")
+            }
+            guard diskFilter.maxEntries >= 1 else {
+                throw .invalidConfig(field: "diskFilter.maxEntries", value: String(diskFilter.maxEntries), requirement: "it must be at least 1")
             }
         }
     }

@@ -6,9 +6,15 @@ import Metrics
 ///
 /// Requests queue under one lock; draining happens under another, one drainer at a time, so requests
 /// are processed strictly in queue order. In `.background` mode the first request after an idle
-/// period starts a detached task that drains; `drain()` called directly (by `waitForOffloads` or
-/// `processOffloads`) processes whatever is queued on the caller's thread and returns when the queue
-/// is empty, which is how callers await quiescence without sleeping.
+/// period starts a detached task that drains; `drain()` called directly (by `waitForOffloads`,
+/// `processOffloads`, or an allocation that would otherwise evict a block whose offload is pending)
+/// processes whatever is queued on the caller's thread and returns when the queue is empty, which is
+/// how callers await quiescence without sleeping.
+///
+/// Every processed request, whatever its outcome, resolves its source block's pending mark (see
+/// `OffloadHooks`), so that block may be evicted afterwards. When the drainer itself needs a block
+/// of a tier whose evictable blocks all wait for their own offload (host → disk), it processes
+/// those requests first, out of order, rather than lose them.
 final class OffloadEngine: Sendable {
     private let queue = Locked(OffloadQueue())
     /// Held while draining; owns the disk admission filter, which only the drainer touches.
@@ -31,18 +37,32 @@ final class OffloadEngine: Sendable {
     var snapshot: KvTransferStatistics { statistics.withLock { $0 } }
     var pending: Int { queue.withLock { $0.count } }
 
-    /// Queues offloads of blocks just registered in `tier` (a no-op for the slowest configured tier).
-    func enqueue(from tier: KVTier, _ blocks: [RegisteredBlock]) {
-        guard let lower = tier.lower, tiers.withLock({ $0[lower] != nil }) else { return }
-        let startDrain = queue.withLock { queue in
+    /// The hooks of the pool of `tier`, a tier with a configured slower tier.
+    func hooks(for tier: KVTier) -> OffloadHooks {
+        OffloadHooks(
+            enqueue: { [weak self] blocks in self?.enqueue(from: tier, blocks) ?? false },
+            startDrain: { [weak self] in self?.startBackgroundDrain() },
+            completePending: { [weak self] in
+                guard let self else { return false }
+                drain()
+                return true
+            }
+        )
+    }
+
+    /// Queues offloads of blocks of `tier` (called under that pool's lock, which marked them
+    /// pending); returns true when the caller should start a background drain.
+    func enqueue(from tier: KVTier, _ blocks: [RegisteredBlock]) -> Bool {
+        queue.withLock { queue in
             for block in blocks { queue.push(from: tier, block) }
             guard mode == .background, !queue.drainScheduled else { return false }
             queue.drainScheduled = true
             return true
         }
-        if startDrain {
-            Task.detached { [self] in drain() }
-        }
+    }
+
+    private func startBackgroundDrain() {
+        Task.detached { [self] in drain() }
     }
 
     /// Processes queued requests until the queue is empty (including requests that processing adds).
@@ -64,7 +84,10 @@ final class OffloadEngine: Sendable {
 
     private func process(_ request: OffloadQueue.Request, filter: inout FrequencyFilter?) {
         let pools = tiers.withLock { $0 }
-        guard let lowerTier = request.from.lower, let source = pools[request.from], let target = pools[lowerTier] else { return }
+        guard let source = pools[request.from] else { return }
+        // Whatever the outcome, the request is done: the source block may be evicted again.
+        defer { source.pool.resolveOffload(SequenceHash(request.block.sequenceHash)) }
+        guard let lowerTier = request.from.lower, let target = pools[lowerTier] else { return }
         let start = metrics == nil ? 0 : monotonicNanoseconds()
         let outcome = transfer(request.block, from: source, to: target, filter: &filter)
         record(outcome, request.from, lowerTier)
@@ -80,7 +103,7 @@ final class OffloadEngine: Sendable {
         // Pin the source so it cannot be evicted mid-copy; its recency is restored afterwards.
         guard let pin = source.pool.withPinned(hash) else { return .skipped }
         defer { source.pool.unpin(pin) }
-        guard let destination = try? target.pool.allocateBlocksBlocking(1).first else { return .dropped }
+        guard let destination = allocateTarget(target, filter: &filter) else { return .dropped }
         do {
             try BlockTransfer.copy(from: source.blocks, block: pin.slot, to: target.blocks, block: destination.blockID)
         } catch {
@@ -98,6 +121,25 @@ final class OffloadEngine: Sendable {
             return .failed
         }
         return .offloaded
+    }
+
+    /// One block of `target` to copy into, or nil when it has none to give. When the only blocks
+    /// left to evict there wait for their own offload (host → disk), this drainer processes those
+    /// requests now, ahead of their turn, and tries again: otherwise they would be evicted unsaved.
+    private func allocateTarget(_ target: KVTierPool, filter: inout FrequencyFilter?) -> MutableBlock? {
+        while true {
+            switch target.pool.allocateForTransfer() {
+            case .block(let block):
+                return block
+            case .unavailable:
+                return nil
+            case .blockedByPendingOffloads:
+                // Each pending mark has its request queued (see `OffloadHooks`); none left means
+                // there is nothing this drainer can do but drop the request it is on.
+                guard let next = queue.withLock({ $0.pop(from: target.tier) }) else { return nil }
+                process(next, filter: &filter)
+            }
+        }
     }
 
     private func record(_ outcome: Outcome, _ from: KVTier, _ to: KVTier) {

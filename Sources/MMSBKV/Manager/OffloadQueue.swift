@@ -33,9 +33,25 @@ struct OffloadQueue {
 
     mutating func pop() -> Request? {
         guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var index = 0
+        return remove(at: 0)
+    }
+
+    /// The first request (in queue order) of blocks of `tier`, removed; nil when there is none.
+    mutating func pop(from tier: KVTier) -> Request? {
+        var best: Int?
+        for index in heap.indices where heap[index].from == tier {
+            if let current = best, !heap[index].precedes(heap[current]) { continue }
+            best = index
+        }
+        guard let best else { return nil }
+        return remove(at: best)
+    }
+
+    private mutating func remove(at position: Int) -> Request {
+        heap.swapAt(position, heap.count - 1)
+        let removed = heap.removeLast()
+        guard position < heap.count else { return removed }
+        var index = position
         while true {
             let left = 2 * index + 1
             guard left < heap.count else { break }
@@ -45,6 +61,12 @@ struct OffloadQueue {
             heap.swapAt(index, child)
             index = child
         }
-        return top
+        while index > 0 {
+            let parent = (index - 1) / 2
+            guard heap[index].precedes(heap[parent]) else { break }
+            heap.swapAt(index, parent)
+            index = parent
+        }
+        return removed
     }
 }

@@ -23,8 +23,9 @@ extension BlockPool {
         try addTokens(block, [token])
     }
 
-    /// Removes the last `count` tokens of a Partial block: `blockEmpty` when it holds none,
-    /// `insufficientTokens` when it holds fewer than `count`.
+    /// Removes the last `count` tokens of a Partial block: `negativeCount` for `count < 0`,
+    /// `blockEmpty` when it holds none, `insufficientTokens` when it holds fewer than `count`;
+    /// nothing is removed when it throws.
     public func popTokens(_ block: MutableBlock, count: Int) throws(BlockPoolError) {
         try withCore { (core: inout BlockPoolCore) throws(BlockPoolError) in try core.popTokens(block, count: count) }
     }
@@ -91,10 +92,10 @@ extension BlockPool {
 extension BlockPool {
     /// Marks a run of blocks Complete as one chain under one lock: block i gets `sequenceHashes[i]`,
     /// chained to block i − 1 (the first to `parent`). The fast path for a request's new blocks.
-    /// Validates every block first; on error nothing changes.
+    /// Validates every block first; on error nothing changes (`countMismatch` when the counts differ).
     public func markCompleteChain(_ blocks: [MutableBlock], sequenceHashes: [SequenceHash], parent: SequenceHash? = nil) throws(BlockPoolError) {
         guard blocks.count == sequenceHashes.count else {
-            throw .invalidConfiguration("markCompleteChain got \(blocks.count) blocks and \(sequenceHashes.count) hashes")
+            throw .countMismatch(blocks: blocks.count, hashes: sequenceHashes.count)
         }
         try withCore { (core: inout BlockPoolCore) throws(BlockPoolError) in
             for block in blocks {

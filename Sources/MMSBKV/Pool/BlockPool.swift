@@ -20,8 +20,10 @@ public final class BlockPool: Sendable {
 
     private let state: Locked<BlockPoolCore>
     private let metrics: KVPoolMetrics?
-    /// Told about every newly registered hash after the call (the manager's write-through offload).
-    private let onRegister: (@Sendable ([RegisteredBlock]) -> Void)?
+    /// The manager's write-through offload, for a tier that has a slower tier: told about every newly
+    /// registered hash under the lock, and asked to complete queued offloads before allocation
+    /// evicts a block whose offload is still pending.
+    private let offload: OffloadHooks?
 
     /// Blocks in the pool.
     public let total: Int
@@ -34,18 +36,18 @@ public final class BlockPool: Sendable {
 
     /// Builds a pool; throws `BlockPoolError.invalidConfiguration` for a bad configuration.
     public convenience init(_ configuration: BlockPoolConfiguration) throws(BlockPoolError) {
-        try self.init(configuration, onRegister: nil)
+        try self.init(configuration, offload: nil)
     }
 
-    init(_ configuration: BlockPoolConfiguration, onRegister: (@Sendable ([RegisteredBlock]) -> Void)?) throws(BlockPoolError) {
+    init(_ configuration: BlockPoolConfiguration, offload: OffloadHooks?) throws(BlockPoolError) {
         try configuration.validate()
-        self.onRegister = onRegister
+        self.offload = offload
         let id = Self.nextPoolID.add(1, ordering: .relaxed).oldValue
         state = Locked(
             BlockPoolCore(
                 poolID: id, total: configuration.blockCount, pageSize: configuration.pageSize,
                 duplication: configuration.duplication, tier: configuration.tier,
-                events: configuration.eventManager
+                events: configuration.eventManager, offloadEligible: offload != nil
             )
         )
         total = configuration.blockCount
@@ -60,7 +62,7 @@ public final class BlockPool: Sendable {
     }
 
     /// Blocks that `allocateBlocks` can hand out now: never-used or reset blocks plus cached blocks
-    /// that nobody holds (evictable).
+    /// that nobody holds (evictable, some perhaps only once their pending offload is done).
     public var available: Int { state.withLock { $0.available } }
 
     /// Registered blocks nobody holds (matchable, evictable).
@@ -76,28 +78,67 @@ public final class BlockPool: Sendable {
 
     /// Takes `count` blocks, all or nothing: Reset blocks first (oldest returned first), then cached
     /// blocks evicted leaf first, lowest priority first, least recently returned first.
-    /// - Throws: `notEnoughBlocksAvailable(requested:available:)` and takes nothing when short.
+    ///
+    /// In a `KvBlockManager` tier that writes through to a slower tier, a cached block whose offload
+    /// is still queued is evicted only when no other candidate is left, and then only after the
+    /// queued offloads were completed on the calling thread (so it is not lost while the slower tier
+    /// has room).
+    /// - Throws: `negativeCount` for `count < 0`, `exceedsCapacity` for `count > total`,
+    ///   `notEnoughBlocksAvailable(requested:available:)` when short. Each is thrown before anything
+    ///   is reserved or taken: the pool is unchanged.
     public func allocateBlocksBlocking(_ count: Int) throws(BlockPoolError) -> [MutableBlock] {
+        // Checked before reserving: `reserveCapacity(Int.max)` would abort the process.
+        guard count >= 0 else { throw .negativeCount(operation: "allocateBlocks", count: count) }
+        guard count <= total else { throw .exceedsCapacity(requested: count, capacity: total) }
         var result: [MutableBlock] = []
-        result.reserveCapacity(max(0, count))
+        result.reserveCapacity(count)
         try allocateBlocksBlocking(count, into: &result)
         return result
     }
 
     /// `allocateBlocksBlocking(_:)` appending to `result`, so that a caller can reuse one array
-    /// across calls and pay no allocation per call (the hot path of a scheduler loop).
+    /// across calls and pay no allocation per call (the hot path of a scheduler loop). On a throw
+    /// `result` is unchanged.
     public func allocateBlocksBlocking(_ count: Int, into result: inout [MutableBlock]) throws(BlockPoolError) {
         let start = metrics == nil ? 0 : monotonicNanoseconds()
-        let (evicted, available) = try state.withLock { (core: inout BlockPoolCore) throws(BlockPoolError) in
+        var evictPending = offload == nil
+        while try !allocate(count, into: &result, evictPending: evictPending, start: start) {
+            // The blocks left to evict still wait for their offloads: complete the queued offloads
+            // here, then ask again (every mark that blocked this attempt is gone afterwards). Only
+            // if the manager is gone, so that nobody can, are such blocks evicted regardless.
+            if offload?.completePending() != true { evictPending = true }
+        }
+    }
+
+    /// One attempt under the lock, with metrics; false (nothing taken) when only blocks whose
+    /// offload is pending are left to evict and `evictPending` is false.
+    private func allocate(_ count: Int, into result: inout [MutableBlock], evictPending: Bool, start: UInt64) throws(BlockPoolError) -> Bool {
+        let (done, evicted, available) = try state.withLock { (core: inout BlockPoolCore) throws(BlockPoolError) in
             let before = core.evictions
-            try core.allocate(count, into: &result)
-            return (core.evictions - before, core.available)
+            let done = try core.allocate(count, into: &result, evictPending: evictPending)
+            return (done, core.evictions - before, core.available)
         }
         if let metrics {
-            metrics.allocated.increment(by: count)
+            if done { metrics.allocated.increment(by: count) }
             if evicted > 0 { metrics.evicted.increment(by: evicted) }
             metrics.availableBlocks.record(available)
-            metrics.allocateDuration.recordNanoseconds(Int64(monotonicNanoseconds() &- start))
+            if done { metrics.allocateDuration.recordNanoseconds(Int64(monotonicNanoseconds() &- start)) }
+        }
+        return done
+    }
+
+    /// One block for a transfer into this tier, for the offload engine while it drains: it never
+    /// waits for offloads (the engine itself would have to run them), it says so instead.
+    func allocateForTransfer() -> TransferAllocation {
+        let start = metrics == nil ? 0 : monotonicNanoseconds()
+        var result: [MutableBlock] = []
+        do {
+            guard try allocate(1, into: &result, evictPending: offload == nil, start: start), let block = result.first else {
+                return .blockedByPendingOffloads
+            }
+            return .block(block)
+        } catch {
+            return .unavailable
         }
     }
 
@@ -121,13 +162,15 @@ public final class BlockPool: Sendable {
     /// `registerBlocksBlocking(_:)` appending to `result` (reusable across calls, no allocation).
     public func registerBlocksBlocking(_ blocks: [MutableBlock], into result: inout [ImmutableBlock]) throws(BlockPoolError) {
         let start = metrics == nil ? 0 : monotonicNanoseconds()
-        var fresh: [RegisteredBlock] = []
-        let collect = onRegister != nil
-        let available = try state.withLock { (core: inout BlockPoolCore) throws(BlockPoolError) in
-            try core.register(blocks, into: &result, newlyRegistered: &fresh, collect: collect)
-            return core.available
+        let offload = offload
+        let (available, startDrain) = try state.withLock { (core: inout BlockPoolCore) throws(BlockPoolError) in
+            var fresh: [RegisteredBlock] = []
+            try core.register(blocks, into: &result, newlyRegistered: &fresh, collect: offload != nil)
+            // Queued under the lock, together with the pending marks the registration set.
+            let startDrain = if let offload, !fresh.isEmpty { offload.enqueue(fresh) } else { false }
+            return (core.available, startDrain)
         }
-        if let onRegister, !fresh.isEmpty { onRegister(fresh) }
+        if startDrain { offload?.startDrain() }
         if let metrics {
             metrics.registered.increment(by: blocks.count)
             metrics.availableBlocks.record(available)
@@ -308,6 +351,32 @@ extension BlockPool {
     /// Ends a pin.
     func unpin(_ pin: BlockPin) {
         state.withLock { core in core.unpin(pin.slot, restoreTick: pin.restoreTick) }
+    }
+
+    /// The offload engine has processed its request for `hash`: the block may be evicted again.
+    func resolveOffload(_ hash: SequenceHash) {
+        state.withLock { core in core.resolveOffload(hash.value) }
+    }
+
+    /// Queues registered blocks the caller holds for offload to the next tier, as registration does
+    /// (`KvBlockManager.offload`): every handle is checked first, then each block is marked pending
+    /// and its request queued under the lock. Without a slower tier it only checks the handles.
+    func queueOffloads(_ blocks: [ImmutableBlock]) throws(BlockPoolError) {
+        let offload = offload
+        let startDrain = try state.withLock { (core: inout BlockPoolCore) throws(BlockPoolError) in
+            var slots: [Int] = []
+            slots.reserveCapacity(blocks.count)
+            for block in blocks { slots.append(try core.check(block)) }
+            guard let offload, !slots.isEmpty else { return false }
+            var registrations: [RegisteredBlock] = []
+            registrations.reserveCapacity(slots.count)
+            for slot in slots {
+                core.markOffloadPending(slot)
+                registrations.append(core.registration(of: slot))
+            }
+            return offload.enqueue(registrations)
+        }
+        if startDrain { offload?.startDrain() }
     }
 
     /// The parent hash and priority of a registered block the caller holds.

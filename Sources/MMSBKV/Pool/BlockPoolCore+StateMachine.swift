@@ -46,6 +46,7 @@ extension BlockPoolCore {
         guard slots[slot].state == .partial else {
             throw .invalidState(blockID: slot, state: slots[slot].state, operation: "pop tokens")
         }
+        guard count >= 0 else { throw .negativeCount(operation: "popTokens", count: count) }
         let holding = tokenCount(slot)
         if holding == 0 && count > 0 { throw .blockEmpty(blockID: slot) }
         guard count >= 0, count <= holding else {

@@ -34,8 +34,18 @@ struct BlockPoolCore: ~Copyable {
     var registerStamp: UInt32 = 0
     /// Evictions since the pool was built (read by `BlockPool` for metrics).
     var evictions = 0
+    /// Whether newly registered primaries are written through to a slower tier (the pool belongs to a
+    /// `KvBlockManager` tier with a configured lower tier): they are marked `offloadPending` until the
+    /// offload engine has processed their request.
+    let offloadEligible: Bool
+    /// Slots marked `offloadPending` (held or inactive).
+    var pendingOffloads = 0
 
-    init(poolID: UInt32, total: Int, pageSize: Int, duplication: DuplicationMode, tier: KVTier, events: (any EventManager)?) {
+    init(
+        poolID: UInt32, total: Int, pageSize: Int, duplication: DuplicationMode, tier: KVTier, events: (any EventManager)?,
+        offloadEligible: Bool = false
+    ) {
+        self.offloadEligible = offloadEligible
         self.poolID = poolID
         self.total = total
         self.pageSize = pageSize
@@ -95,10 +105,30 @@ struct BlockPoolCore: ~Copyable {
 
     // MARK: Allocation
 
-    mutating func allocate(_ count: Int, into result: inout [MutableBlock]) throws(BlockPoolError) {
-        guard count >= 0 else { throw .notEnoughBlocksAvailable(requested: count, available: available) }
+    /// Throws unless `count` blocks can be handed out now; changes nothing.
+    func checkAllocation(_ count: Int) throws(BlockPoolError) {
+        guard count >= 0 else { throw .negativeCount(operation: "allocateBlocks", count: count) }
+        guard count <= total else { throw .exceedsCapacity(requested: count, capacity: total) }
         guard count <= available else { throw .notEnoughBlocksAvailable(requested: count, available: available) }
+    }
+
+    /// Takes `count` blocks, all or nothing: Reset blocks first, then cached blocks evicted leaf
+    /// first, lowest priority first, least recently returned first.
+    ///
+    /// With `evictPending` false, a cached block whose offload is still pending is passed over while
+    /// any other candidate is left (it would lose its only chance to reach the slower tier). When
+    /// the request cannot be met without evicting one, nothing is handed out and the call returns
+    /// false: the caller completes the queued offloads and asks again. The candidates it did evict on
+    /// the way are Reset blocks by then, first in line for the next request.
+    /// - Throws: `negativeCount`, `exceedsCapacity` or `notEnoughBlocksAvailable` before anything
+    ///   changes.
+    mutating func allocate(_ count: Int, into result: inout [MutableBlock], evictPending: Bool = true) throws(BlockPoolError) -> Bool {
+        try checkAllocation(count)
         var removed: [KVStorageEvent] = []
+        if !evictPending, pendingOffloads > 0, count > resetQueue.count, !makeRoom(count, &removed) {
+            publishRemovals(removed)
+            return false
+        }
         for _ in 0..<count {
             let slot: Int
             if let fresh = resetQueue.pop() {
@@ -110,7 +140,54 @@ struct BlockPoolCore: ~Copyable {
             result.append(MutableBlock(poolID: poolID, slot: Int32(slot), generation: slots[slot].generation))
             if hasEvents { events?.blockAllocated(blockID: slot, tier: tier) }
         }
+        publishRemovals(removed)
+        return true
+    }
+
+    @inline(__always)
+    private func publishRemovals(_ removed: [KVStorageEvent]) {
         if hasEvents, let events, !removed.isEmpty { events.publish(KVEventBatch(tier: tier, events: removed)) }
+    }
+
+    /// Evicts the best candidates whose offload is not pending into the reset queue until it holds
+    /// `count` blocks. Pending candidates are set aside and put back with their keys, so the order
+    /// among the rest is the usual one, and a pending leaf still keeps its parent off the heap
+    /// (nothing is stranded). True when the reset queue holds `count` blocks.
+    private mutating func makeRoom(_ count: Int, _ removed: inout [KVStorageEvent]) -> Bool {
+        var passedOver: [Int32] = []
+        while resetQueue.count < count, let top = heap.top {
+            if slots[Int(top)].offloadPending {
+                heap.remove(top)
+                passedOver.append(top)
+            } else {
+                resetQueue.push(Int32(evictOne(&removed)))
+            }
+        }
+        for slot in passedOver { pushCandidate(Int(slot)) }
+        return resetQueue.count >= count
+    }
+
+    // MARK: Pending offloads
+
+    /// Marks a registered primary as waiting for its offload.
+    mutating func markOffloadPending(_ slot: Int) {
+        guard !slots[slot].offloadPending else { return }
+        slots[slot].offloadPending = true
+        pendingOffloads += 1
+    }
+
+    /// The offload request for `hash` has been processed (copied, skipped, filtered, dropped or
+    /// failed): its block may be evicted like any other.
+    mutating func resolveOffload(_ hash: UInt64) {
+        guard let found = findSlot(hash) else { return }
+        clearOffloadPending(Int(found))
+    }
+
+    @inline(__always)
+    private mutating func clearOffloadPending(_ slot: Int) {
+        guard slots[slot].offloadPending else { return }
+        slots[slot].offloadPending = false
+        pendingOffloads -= 1
     }
 
     /// Evicts the best leaf and returns its slot, reset. Callers have checked `inactiveRegistered > 0`.
@@ -153,6 +230,7 @@ struct BlockPoolCore: ~Copyable {
 
     /// Clears a slot's sequence and metadata and invalidates handles to it; it is not queued.
     mutating func resetSlot(_ slot: Int) {
+        clearOffloadPending(slot)
         var s = slots[slot]
         s.state = .reset
         s.generation &+= 1
@@ -321,6 +399,7 @@ struct BlockPoolCore: ~Copyable {
                 slots[slot].generation &+= 1
                 result.append(lease(slot))
                 if collect {
+                    if offloadEligible { markOffloadPending(slot) }
                     let s = slots[slot]
                     newlyRegistered.append(
                         RegisteredBlock(sequenceHash: hash, parentHash: s.hasParent ? s.parentHash : nil, priority: s.priority)
@@ -396,7 +475,9 @@ struct BlockPoolCore: ~Copyable {
 
     // MARK: Cache reset
 
-    /// Evicts every inactive registered block (leaves first); held blocks are untouched.
+    /// Evicts every inactive registered block (leaves first), including blocks whose offload is
+    /// still pending (clearing the cache is the caller's explicit wish; their queued requests are
+    /// then skipped); held blocks are untouched.
     mutating func resetCache() -> Int {
         var removed: [KVStorageEvent] = []
         var count = 0
@@ -405,7 +486,7 @@ struct BlockPoolCore: ~Copyable {
             resetQueue.push(Int32(slot))
             count += 1
         }
-        if hasEvents, let events, !removed.isEmpty { events.publish(KVEventBatch(tier: tier, events: removed)) }
+        publishRemovals(removed)
         return count
     }
 }

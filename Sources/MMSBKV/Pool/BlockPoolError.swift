@@ -2,6 +2,13 @@
 public enum BlockPoolError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `allocateBlocks(requested)` with fewer than `requested` blocks free or evictable; nothing was taken.
     case notEnoughBlocksAvailable(requested: Int, available: Int)
+    /// `allocateBlocks(requested)` asked for more blocks than the pool has at all, so no amount of
+    /// releasing or eviction could satisfy it; nothing was taken.
+    case exceedsCapacity(requested: Int, capacity: Int)
+    /// `operation` was given a negative count; nothing changed.
+    case negativeCount(operation: String, count: Int)
+    /// `markCompleteChain` was given `blocks` blocks and `hashes` sequence hashes; nothing changed.
+    case countMismatch(blocks: Int, hashes: Int)
     /// The block is not in a state that allows `operation`.
     case invalidState(blockID: Int, state: BlockState, operation: String)
     /// `registerBlocks` was given a block that is not Complete.
@@ -29,6 +36,12 @@ public enum BlockPoolError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .notEnoughBlocksAvailable(requested, available):
             "not enough blocks available: requested \(requested), available \(available)"
+        case let .exceedsCapacity(requested, capacity):
+            "requested \(requested) blocks from a pool of \(capacity) blocks: a request can never be larger than the pool"
+        case let .negativeCount(operation, count):
+            "\(operation) needs a count of 0 or more, got \(count)"
+        case let .countMismatch(blocks, hashes):
+            "markCompleteChain needs one sequence hash per block, got \(blocks) blocks and \(hashes) hashes"
         case let .invalidState(blockID, state, operation):
             "block \(blockID) is \(state); cannot \(operation)"
         case let .blockNotComplete(blockID, state):

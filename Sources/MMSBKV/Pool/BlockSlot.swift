@@ -28,6 +28,10 @@ struct BlockSlot: BitwiseCopyable {
     /// Marks the slot as seen in the current batch call (`registerBlocks`, `release`), which catches
     /// a block passed twice.
     var registerStamp: UInt32 = 0
+    /// A registered primary whose write-through offload is queued (or being copied) and not yet
+    /// resolved. Allocation passes such a block over while any other candidate is left, and completes
+    /// the queued offloads before it would evict one (see `BlockPoolCore.allocate`).
+    var offloadPending = false
 
     /// True for the registered slot that the hash table points at, with no live handles.
     var isInactive: Bool { state == .registered && refCount == 0 && primary < 0 }

@@ -1,3 +1,4 @@
+import MMSB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -57,13 +58,18 @@ public final class DiskStorage: KVStorage {
     private let direct: KVFile?
     private let removeOnClose: Bool
 
-    /// Creates a new file of `byteCount` data bytes (plus the 4 KiB header) in `directory`.
+    /// Creates a new file of `byteCount` data bytes (plus the 4 KiB header) in `directory`. When it
+    /// returns, the file (its directory entry, size and header) is durable.
     ///
     /// - Throws: ``StorageError/operationFailed(operation:path:errno:)`` when the file cannot be made or
     ///   sized (e.g. `ENOSPC`); ``StorageError/notAccessible(kind:operation:)`` when direct I/O is
     ///   ``DirectIO/required`` but unsupported; ``StorageError/invalidConfig(_:)`` for a negative size.
     public init(directory: String, byteCount: Int, options: Options = Options()) throws(StorageError) {
         guard byteCount >= 0 else { throw .invalidConfig("a storage size cannot be negative (\(byteCount))") }
+        // Checked before anything is made: the header and the rounding to 4 KiB must not overflow.
+        guard byteCount <= Int(off_t.max) - StorageHeader.size - Self.directIOAlignment else {
+            throw .invalidConfig("a disk storage of \(byteCount) bytes is larger than any file can be")
+        }
         storageID = StorageHeader.newStorageID()
         path = directory + "/mmsb-kv-" + String(storageID, radix: 16) + ".blocks"
         self.byteCount = byteCount
@@ -85,17 +91,23 @@ public final class DiskStorage: KVStorage {
             let header = StorageHeader(kindCode: 1, storageID: storageID, dataBytes: UInt64(byteCount), generation: 1)
             try file.write(header.encoded(), at: 0)
             direct = try Self.openDirect(path, policy: options.directIO, probeAt: StorageHeader.size, fileBytes: fileBytes)
+            // The file, its size and its header survive a power loss from here on, so that
+            // `synchronize()` has a file to make blocks durable in.
+            try file.synchronize()
+            try KVFile.synchronizeDirectory(directory)
         } catch {
-            unlink(path)
+            try? SystemCall.remove(path)
             throw error
         }
         usesDirectIO = direct != nil
     }
 
     deinit {
-        // Tell importers that this incarnation is gone before the file goes.
+        // Tell importers that this incarnation is gone before the file goes. Not synced: the mark is
+        // for live importers; after a power loss there are none, and the file shows its last
+        // durable generation.
         try? file.write(Array(repeating: 0, count: 8), at: StorageHeader.generationOffset)
-        if removeOnClose { unlink(path) }
+        if removeOnClose { try? SystemCall.remove(path) }
     }
 
     public var kind: StorageKind { .disk }
@@ -107,13 +119,15 @@ public final class DiskStorage: KVStorage {
     }
 
     /// Moves to the next generation, so that descriptors exported before now read as stale; call it
-    /// when the blocks' contents stop meaning what they meant (a reset, a re-layout).
+    /// when the blocks' contents stop meaning what they meant (a reset, a re-layout). The new
+    /// generation is durable when this returns: a power loss never brings an older one back.
     @discardableResult
     public func advanceGeneration() throws(StorageError) -> UInt64 {
         let next = try generation() &+ 1
         var bytes: [UInt8] = []
         bytes.appendLittleEndian(next == StorageHeader.closedGeneration ? 1 : next)
         try file.write(bytes, at: StorageHeader.generationOffset)
+        try file.synchronizeData()
         return next
     }
 
@@ -145,7 +159,8 @@ public final class DiskStorage: KVStorage {
         }
     }
 
-    /// Makes written data durable. The corresponding C function is `fdatasync`.
+    /// Makes the blocks written so far durable: after a power loss they read back as written. (The
+    /// file and its header are durable from creation.) The corresponding C function is `fdatasync`.
     public func synchronize() throws(StorageError) {
         try file.synchronizeData()
     }

@@ -22,7 +22,7 @@ final class KVFile: Sendable {
         self.path = path
     }
 
-    deinit { close(descriptor) }
+    deinit { SystemCall.close(descriptor) }
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added). The corresponding C function is `open`.
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o600) throws(StorageError) -> KVFile {
@@ -72,6 +72,18 @@ final class KVFile: Sendable {
         try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.synchronizeData(descriptor) }
     }
 
+    /// Makes the file's data and metadata (its size, its allocation) durable. The corresponding C
+    /// function is `fsync`.
+    func synchronize() throws(StorageError) {
+        try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.synchronize(descriptor) }
+    }
+
+    /// Makes the entries of the directory at `path` durable (a file created in it survives a power
+    /// loss). The corresponding C functions are `open` and `fsync`.
+    static func synchronizeDirectory(_ path: String) throws(StorageError) {
+        try open(path, flags: O_RDONLY | O_DIRECTORY).synchronize()
+    }
+
     /// Sets the file's size. The corresponding C function is `ftruncate`.
     func truncate(to length: Int) throws(StorageError) {
         try Self.storage(path) { () throws(SystemCallFailure) in try SystemCall.truncate(descriptor, to: length) }
@@ -81,10 +93,7 @@ final class KVFile: Sendable {
     /// Returns the `errno` when the file system cannot (e.g. `EOPNOTSUPP`), 0 on success.
     /// The corresponding C function is `posix_fallocate`.
     func preallocate(length: Int) -> Int32 {
-        while true {
-            let result = posix_fallocate(descriptor, 0, off_t(length))
-            if result != EINTR { return result }
-        }
+        SystemCall.preallocate(descriptor, length: length)
     }
 
     /// The file's size in bytes. The corresponding C function is `fstat`.

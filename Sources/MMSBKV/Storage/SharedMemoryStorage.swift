@@ -34,6 +34,10 @@ public final class SharedMemoryStorage: HostMemoryStorage {
     ///   ``StorageError/invalidConfig(_:)`` for a negative size or an alignment above 4096.
     public init(byteCount: Int, alignment: Int = 1, pinned: Bool = false) throws(StorageError) {
         guard byteCount >= 0 else { throw .invalidConfig("a storage size cannot be negative (\(byteCount))") }
+        // The header and the rounding to whole pages must not overflow (`HostMapping` rounds).
+        guard byteCount <= Int(off_t.max) - StorageHeader.size - HostMapping.pageSize else {
+            throw .invalidConfig("a shared memory storage of \(byteCount) bytes is larger than any object can be")
+        }
         guard alignment <= StorageHeader.size else {
             throw .invalidConfig("shared memory storage aligns data to \(StorageHeader.size) bytes, not \(alignment)")
         }

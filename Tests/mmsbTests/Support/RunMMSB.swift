@@ -15,13 +15,8 @@ struct MMSBRun {
 ///
 /// Standard error is read on a second thread, so a command that prints a lot to both cannot block.
 func runMMSB(_ arguments: [String]) throws -> MMSBRun {
-    // The test bundle sits in the build folder, next to the `mmsb` executable this target depends on.
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
-    let candidates = [bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
-        .map { $0.appendingPathComponent("mmsb") }
-    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = try mmsbExecutable()
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()
@@ -56,4 +51,13 @@ private final class PipeReader: @unchecked Sendable {
         done.wait()
         return data
     }
+}
+
+/// The built `mmsb` executable: the test bundle sits in the build folder, next to the executable
+/// this target depends on.
+func mmsbExecutable() throws -> URL {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
+    let candidates = [bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
+        .map { $0.appendingPathComponent("mmsb") }
+    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
 }
