@@ -55,7 +55,7 @@ struct InspectCommand: ParsableCommand {
             print("  clean end: LSN \(summary.cleanEndLSN) (the last close recorded where the log ends)")
         }
         if summary.writerActive {
-            print("  writer: another process has the store open; this is its log as it was at LSN \(summary.lastLSN)")
+            print("  writer: another process has the store open; this is its log as it was at LSN \(max(summary.lastLSN, summary.checkpointLSN))")
         }
         print("Log")
         print("  records: \(summary.records)")

@@ -48,7 +48,7 @@ struct FuzzSeeds {
         guard let name = try files.contentsOfDirectory(atPath: log).filter({ $0.hasSuffix(".seg") }).sorted().first,
               let segment = files.contents(atPath: log + "/" + name).map(Array.init),
               let manifest = files.contents(atPath: store + "/MANIFEST").map(Array.init),
-              segment.count > 64, manifest.count >= 64
+              segment.count > 64, manifest.count >= 72
         else { throw SeedError.storeMissing(store) }
         try bus.close()
         let records = segment.withUnsafeBytes { FuzzEntryPoints.reframedRecords(ofSegment: $0) }
@@ -56,7 +56,7 @@ struct FuzzSeeds {
 
         let fix: UInt8 = 0x80
         try write(root, "FuzzLog", "seed-header", [0] + segment[0..<64])
-        try write(root, "FuzzLog", "seed-manifest", [1] + manifest[0..<64])
+        try write(root, "FuzzLog", "seed-manifest", [1] + manifest[0..<72])
         try write(root, "FuzzLog", "seed-records", [2] + records)
         try write(root, "FuzzLog", "seed-records-fix", [2 | fix] + records)
         try write(root, "FuzzLog", "seed-segment", [3] + segment)
@@ -67,7 +67,7 @@ struct FuzzSeeds {
         // Every log seed must decode; the counts show how deep each one reaches.
         let checks: [(String, [UInt8], (UnsafeRawBufferPointer, Bool) -> FuzzEntryPoints.Outcome, Int)] = [
             ("header", Array(segment[0..<64]), { FuzzEntryPoints.segmentHeader($0, fixChecksums: $1) }, 1),
-            ("manifest", Array(manifest[0..<64]), { FuzzEntryPoints.manifestSlot($0, fixChecksums: $1) }, 1),
+            ("manifest", Array(manifest[0..<72]), { FuzzEntryPoints.manifestSlot($0, fixChecksums: $1) }, 1),
             ("records", records, { FuzzEntryPoints.records($0, fixChecksums: $1) }, 2),
             ("segment", segment, { FuzzEntryPoints.segment($0, fixChecksums: $1) }, 3),
             ("replay", records, { FuzzEntryPoints.replay($0, fixChecksums: $1) }, 2),

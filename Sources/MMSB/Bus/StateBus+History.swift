@@ -200,6 +200,8 @@ public struct StoreSummary: Sendable {
     public var payloadBytes = 0
     /// Bytes of segments and checkpoints on disk.
     public var bytesOnDisk = 0
+    /// The LSN of the last record in the live log (0 when it holds none: the state is then the
+    /// checkpoint's, at ``checkpointLSN``).
     public var lastLSN = LSN.zero
     public var lastEpoch = Epoch.zero
     public var lastTimestamp: UInt64 = 0

@@ -46,7 +46,12 @@
     /// Decodes `input` as a manifest slot; when it decodes, checks that re-encoding decodes to the same.
     public static func manifestSlot(_ input: UnsafeRawBufferPointer, fixChecksums: Bool) -> Outcome {
         var bytes = Array(input)
-        if fixChecksums, bytes.count >= Manifest.slotSize { storeCRC(&bytes, over: 0..<60, at: 60) }
+        if fixChecksums, bytes.count >= Manifest.legacySlotSize {
+            // The slot says its size (72 in format 1.1, 64 in 1.0); its CRC covers all but its last 4 bytes.
+            let size = Int(bytes[12]) | Int(bytes[13]) << 8
+            let slot = size == Manifest.legacySlotSize || bytes.count < Manifest.slotSize ? Manifest.legacySlotSize : Manifest.slotSize
+            storeCRC(&bytes, over: 0..<(slot - 4), at: slot - 4)
+        }
         var outcome = Outcome()
         guard let slot = decodeSlot(bytes) else { return outcome }
         outcome.decoded = 1
