@@ -50,16 +50,16 @@ struct CrashWriterCommand: ParsableCommand {
     @Option(name: .long, help: "When the log reaches the disk: none, batched or always.")
     var durability: Mode = .always
 
-    @Option(name: .long, help: "Pages of 64 bytes the workload writes to (1 to \(CrashWorkload.maximumPages)).")
+    @Option(name: .long, parsing: .unconditional, help: "Pages of 64 bytes the workload writes to (1 to \(CrashWorkload.maximumPages)).")
     var pages: Int = 8
 
-    @Option(name: .long, help: "The workload's seed.")
+    @Option(name: .long, parsing: .unconditional, help: "The workload's seed.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Stop after this many calls, close the store and exit (default: run until killed).")
+    @Option(name: .long, parsing: .unconditional, help: "Stop after this many calls, close the store and exit (default: run until killed).")
     var calls: Int?
 
-    @Option(name: .long, help: "Limit every file this process writes to this many bytes, so writes fail as on a full disk.")
+    @Option(name: .long, parsing: .unconditional, help: "Limit every file this process writes to this many bytes, so writes fail as on a full disk.")
     var fileSizeLimit: Int?
 
     @Flag(name: .long, help: "Print what opening the store recovered (last LSN, torn tail, unfinished segment) on standard error.")

@@ -26,7 +26,7 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Bytes in the demo page (1 to 1073741824).")
+    @Option(name: .long, parsing: .unconditional, help: "Bytes in the demo page (1 to 1073741824).")
     var pageSize: Int = Quickstart.defaultPageSize
 
     @Option(name: .long, help: "The text to store; it must fit in the page.")
@@ -34,6 +34,20 @@ struct DemoCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Keep the demo store's directory and print its path, for `mmsb inspect` and `mmsb log`.")
     var keep = false
+
+    /// Every value is checked before the first step runs, so a bad one prints nothing but its error.
+    func validate() throws {
+        guard (1...(1 << 30)).contains(pageSize) else {
+            throw ValidationError("--page-size must be 1 to 1073741824 bytes, not \(pageSize)")
+        }
+        // The demo writes the message upper-cased, then as given; both must fit.
+        let needed = max(message.utf8.count, message.uppercased().utf8.count)
+        guard needed <= pageSize else {
+            throw ValidationError(
+                "--message needs \(needed) bytes (\"\(message.uppercased())\" in UTF-8), more than the \(pageSize)-byte page; "
+                    + "give a shorter message or a --page-size of at least \(needed)")
+        }
+    }
 
     func run() throws {
         var output = StandardOutput()

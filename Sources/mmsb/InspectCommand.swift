@@ -22,7 +22,7 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: ArgumentHelp("Show the N pages with the most deltas (0 to leave the list out).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Show the N pages with the most deltas (0 to leave the list out).", valueName: "n"))
     var pages: Int = 10
 
     @Flag(name: .long, help: "Print one JSON object (keys sorted) instead of text.")

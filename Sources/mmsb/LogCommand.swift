@@ -23,13 +23,13 @@ struct LogCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: ArgumentHelp("Start at this LSN (an error if it lies beyond the log).", valueName: "lsn"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Start at this LSN (an error if it lies beyond the log).", valueName: "lsn"))
     var fromLSN: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Stop after this LSN.", valueName: "lsn"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after this LSN.", valueName: "lsn"))
     var toLSN: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Only records that touch this page id.", valueName: "id"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only records that touch this page id.", valueName: "id"))
     var page: UInt64?
 
     @Option(
@@ -42,15 +42,17 @@ struct LogCommand: ParsableCommand {
 
     @Option(
         name: .long,
+        parsing: .unconditional,
         help: ArgumentHelp("Only records stamped at or after this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var since: UInt64?
 
     @Option(
         name: .long,
+        parsing: .unconditional,
         help: ArgumentHelp("Only records stamped at or before this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var until: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Print at most this many records.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Print at most this many records.", valueName: "n"))
     var limit: Int?
 
     @Flag(name: .long, help: "Print one JSON object per line instead of text.")

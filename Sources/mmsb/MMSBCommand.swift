@@ -31,13 +31,23 @@ struct MMSBCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
-            let text = message(for: error)
+            let text = oneLineMessage(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             if !text.isEmpty {
                 FileHandle.standardError.write(Data(("Error: " + text + "\n").utf8))
             }
             exit(withError: ExitCode(code.rawValue))
         }
+    }
+
+    /// ArgumentParser's message for `error`, except that a Foundation file error (which would print as
+    /// `Error Domain=NSCocoaErrorDomain Code=260 … UserInfo={…}`) is told as its path and the system's
+    /// reason, so that no command can leak such a dump even where it does not use ``CommandFile``.
+    static func oneLineMessage(for error: any Error) -> String {
+        let nsError = error as NSError
+        guard nsError.domain == NSCocoaErrorDomain else { return message(for: error) }
+        let path = (nsError.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+        return path + CommandFile.reason(error)
     }
 }
 

@@ -24,14 +24,13 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The store's directory.")
     var store: String
 
-    @Option(name: .long, help: ArgumentHelp("Rebuild the state after the record with this LSN.", valueName: "lsn"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Rebuild the state after the record with this LSN.", valueName: "lsn"))
     var toLSN: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Rebuild the state at this epoch cut.", valueName: "epoch"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Rebuild the state at this epoch cut.", valueName: "epoch"))
     var toEpoch: UInt64?
 
-    @Option(
-        name: .long, help: ArgumentHelp("Rebuild the state at this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Rebuild the state at this time (nanoseconds since the UNIX epoch).", valueName: "ns"))
     var toTime: UInt64?
 
     @Option(name: .long, help: ArgumentHelp("The directory of the new store (must not exist, or be empty).", valueName: "dir"))

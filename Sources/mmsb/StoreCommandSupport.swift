@@ -17,23 +17,23 @@ enum StoreDirectory {
     }
 
     /// Throws unless `path` is an existing directory; whether it holds a store is left to the library,
-    /// which says ``LogError/notAStore(path:)`` when it does not.
+    /// which says ``LogError/notAStore(path:found:)`` when it does not.
     static func requireExisting(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CommandLineError("no store at \(path): the directory does not exist")
         }
-        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path)) }
+        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path), found: .file) }
     }
 
     /// Whether `path` does not exist or is an empty directory.
     ///
-    /// - Throws: ``LogError/notAStore(path:)`` when `path` is a file; an error when the directory
+    /// - Throws: ``LogError/notAStore(path:found:)`` when `path` is a file; an error when the directory
     ///   cannot be listed.
     static func isAbsentOrEmpty(_ path: String) throws -> Bool {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }
-        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path)) }
+        guard isDirectory.boolValue else { throw LogError.notAStore(path: normalized(path), found: .file) }
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path).isEmpty
         } catch {

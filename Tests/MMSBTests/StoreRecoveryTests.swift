@@ -278,7 +278,7 @@ private final class ConcurrentWriters: Sendable {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         try StoreFixture.write(Array("keep me".utf8), to: directory.path + "/notes.txt")
-        #expect(throws: LogError.notAStore(path: directory.path)) { try StateBus.open(at: directory.path) }
+        #expect(throws: LogError.notAStore(path: directory.path, found: .otherFiles)) { try StateBus.open(at: directory.path) }
         #expect(try StoreFixture.read(directory.path + "/notes.txt") == Array("keep me".utf8))
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/MANIFEST"))
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/log"))
@@ -288,14 +288,14 @@ private final class ConcurrentWriters: Sendable {
         let directory = TemporaryDirectory()
         try StoreFixture.build(at: directory.path, StoreFixture.operations(count: 5), options: StoreFixture.options())
         try FileManager.default.removeItem(atPath: directory.path + "/MANIFEST")
-        #expect(throws: LogError.notAStore(path: directory.path)) { try StateBus.open(at: directory.path) }
+        #expect(throws: LogError.notAStore(path: directory.path, found: .otherFiles)) { try StateBus.open(at: directory.path) }
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/MANIFEST"), "a store with a log must never be re-created empty")
     }
 
     @Test func regularFileIsNotAStore() throws {
         let directory = TemporaryDirectory()
         try StoreFixture.write([1, 2, 3], to: directory.path)
-        #expect(throws: LogError.notAStore(path: directory.path)) { try StateBus.open(at: directory.path) }
+        #expect(throws: LogError.notAStore(path: directory.path, found: .file)) { try StateBus.open(at: directory.path) }
         #expect(try StoreFixture.read(directory.path) == [1, 2, 3])
     }
 

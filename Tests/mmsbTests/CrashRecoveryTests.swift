@@ -118,7 +118,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
         let notAStore = try runMMSB(["crash-writer", file, "--calls", "1"])
         #expect(notAStore.status != 0)
-        #expect(notAStore.error.contains("Error: \(file) is not an MMSB store"))
+        #expect(notAStore.error.contains("Error: \(file) is a file, not an MMSB store"))
 
         // A store written with another page count, and with another seed.
         let store = directory.path + "/store"

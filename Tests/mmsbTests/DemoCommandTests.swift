@@ -106,13 +106,19 @@ private struct Transcript: TextOutputStream {
     }
 
     @Test(arguments: [
-        (["demo", "--page-size", "0"], "invalid page size 0"),
-        (["demo", "--page-size", "4", "--message", "hello"], "delta for page 1 reaches byte 5 but the page holds 4 bytes"),
-        (["demo", "--page-size", "2000000000"], "invalid page size 2000000000"),
+        (["demo", "--page-size", "0"], "--page-size must be 1 to 1073741824 bytes, not 0"),
+        (["demo", "--page-size", "-8"], "--page-size must be 1 to 1073741824 bytes, not -8"),
+        (["demo", "--page-size", "4", "--message", "hello"], "--message needs 5 bytes (\"HELLO\" in UTF-8), more than the 4-byte page"),
+        // The default message is 16 bytes: refused before the first step prints anything.
+        (["demo", "--page-size", "8"], "--message needs 16 bytes"),
+        // "ŉ" (2 bytes) upper-cases to "ʼN" (3 bytes): the longer of the two must fit.
+        (["demo", "--page-size", "2", "--message", "ŉ"], "--message needs 3 bytes"),
+        (["demo", "--page-size", "2000000000"], "--page-size must be 1 to 1073741824 bytes, not 2000000000"),
     ])
     func badInputExitsNonZeroWithTheMessage(arguments: [String], message: String) throws {
         let result = try runMMSB(arguments)
-        #expect(result.status != 0)
+        #expect(result.status == 64)
+        #expect(result.output.isEmpty)
         #expect(result.error.contains("Error: \(message)"))
         #expect(!result.error.contains("Stack dump"))
         #expect(!result.error.contains("Fatal error"))

@@ -41,9 +41,11 @@ import Testing
         #expect(bare.lines == unsigned.lines)
     }
 
-    @Test func aPartialBlockPrintsNothing() throws {
-        let run = try runMMSB(["kv", "hash", "--page-size", "4", "1", "2", "3"])
-        #expect(run.status == 0 && run.lines.isEmpty)
+    @Test func aTrailingPartialBlockIsNotHashed() throws {
+        let whole = try runMMSB(["kv", "hash", "--page-size", "4", "1", "2", "3", "4"])
+        let longer = try runMMSB(["kv", "hash", "--page-size", "4", "1", "2", "3", "4", "5", "6", "7"])
+        #expect(whole.status == 0 && whole.lines.count == 1)
+        #expect(longer.lines == whole.lines)
     }
 
     @Test(arguments: [
@@ -54,10 +56,13 @@ import Testing
         (["--page-size", "4", "4294967296"], "'4294967296' is not a token"),
         (["--salt-hash", "-5", "1"], "--salt-hash"),
         (["--page-size", "4", "--bogus", "1"], "--bogus"),
+        (["--page-size", "4", "1", "2", "3"], "3 tokens make no complete block of --page-size 4: give at least 4 tokens"),
+        ([], "0 tokens make no complete block of --page-size 16"),
+        (["--page-size", "-3", "1"], "--page-size must be 1 to 1024, not -3"),
     ])
     func badInputIsOneErrorLine(arguments: [String], message: String) throws {
         let run = try runMMSB(["kv", "hash"] + arguments)
-        #expect(run.status != 0)
+        #expect(run.status == 64)
         let lines = run.error.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("Error: ") == true)

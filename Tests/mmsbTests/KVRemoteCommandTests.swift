@@ -36,6 +36,15 @@ import Testing
         #expect(foreign.status != 0 && foreign.error.contains("Error:"))
     }
 
+    @Test(arguments: [["inspect"], ["read", "--export"]])
+    func aMissingExportIsOneLineNamingTheFile(command: [String]) throws {
+        let directory = ScratchDirectory()
+        let missing = directory.path + "/nothing.bin"
+        let run = try runMMSB(["kv", "blockset"] + command + [missing] + (command.count > 1 ? ["0"] : []))
+        #expect(run.status == 1 && run.output.isEmpty)
+        #expect(run.error == "Error: cannot read \(missing): No such file or directory\n")
+    }
+
     @Test func aCorruptExportIsOneErrorLine() throws {
         let directory = ScratchDirectory()
         let path = directory.path + "/bad.bin"

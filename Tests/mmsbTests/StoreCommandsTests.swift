@@ -459,16 +459,16 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
 
         let file = scratch.file("file")
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
-        expectCleanFailure(try run(file), mentioning: "\(file) is not an MMSB store")
+        expectCleanFailure(try run(file), mentioning: "\(file) is a file, not an MMSB store (a store is a directory)")
 
         let other = scratch.file("other")
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: false)
         #expect(FileManager.default.createFile(atPath: other + "/notes.txt", contents: Data("hello".utf8)))
-        expectCleanFailure(try run(other), mentioning: "\(other) is not an MMSB store")
+        expectCleanFailure(try run(other), mentioning: "\(other) is not an MMSB store: it holds other files and no MANIFEST")
 
         let empty = scratch.file("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
-        expectCleanFailure(try run(empty), mentioning: "\(empty) is not an MMSB store")
+        expectCleanFailure(try run(empty), mentioning: "\(empty) is an empty directory, not an MMSB store yet")
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
 
         let garbled = scratch.file("garbled")
@@ -492,6 +492,8 @@ private func jsonObject(_ text: String) throws -> [String: Any] {
         (["log", "STORE", "--from-lsn", "5", "--to-lsn", "2"], "--from-lsn 5 is after --to-lsn 2"),
         (["log", "STORE", "--since", "9", "--until", "2"], "--since 9 is after --until 2"),
         (["log", "STORE", "--limit", "0"], "--limit must be at least 1, not 0"),
+        (["log", "STORE", "--limit", "-1"], "--limit must be at least 1, not -1"),
+        (["log", "STORE", "--from-lsn", "-1"], "--from-lsn"),
         (["log", "STORE", "--page", "0"], "--page must be a page id of 1 or more"),
         (["log", "STORE", "--page", "-3"], "--page"),
         (["log", "STORE", "--bogus"], "Unknown option '--bogus'"),

@@ -153,8 +153,12 @@ extension StateBus {
     /// The store directory, which must exist and hold a manifest.
     private static func existingStore(_ directory: String) throws(LogError) -> String {
         let path = OpenStore.normalizedPath(directory)
-        guard FileSystem.kind(of: path).isDirectory else { throw .storeNotFound(path: path) }
-        guard FileSystem.kind(of: path + "/" + Manifest.fileName).exists else { throw .notAStore(path: path) }
+        let kind = FileSystem.kind(of: path)
+        guard kind.exists else { throw .storeNotFound(path: path) }
+        guard kind.isDirectory else { throw .notAStore(path: path, found: .file) }
+        guard FileSystem.kind(of: path + "/" + Manifest.fileName).exists else {
+            throw .notAStore(path: path, found: try FileSystem.list(path).isEmpty ? .emptyDirectory : .otherFiles)
+        }
         return path
     }
 

@@ -22,17 +22,17 @@ extension StateBus {
             guard options.createIfMissing else { throw LogError.storeNotFound(path: path) }
             try FileSystem.makeDirectory(path)
         } else if !kind.isDirectory {
-            throw LogError.notAStore(path: path)
+            throw LogError.notAStore(path: path, found: .file)
         }
         // Refuse a directory that is not a store before leaving a LOCK file in it.
         let hasManifest = FileSystem.kind(of: path + "/" + Manifest.fileName).exists
-        if !hasManifest, try !isEmptyOrUnfinishedStore(path, removingLeftovers: false) { throw LogError.notAStore(path: path) }
+        if !hasManifest, try !isEmptyOrUnfinishedStore(path, removingLeftovers: false) { throw LogError.notAStore(path: path, found: .otherFiles) }
         let lock = try PosixFile.open(path + "/" + OpenStore.lockName, flags: O_CREAT | O_RDWR)
         try lock.lockExclusively()
 
         var created = false
         if !FileSystem.kind(of: path + "/" + Manifest.fileName).exists {
-            guard try isEmptyOrUnfinishedStore(path, removingLeftovers: true) else { throw LogError.notAStore(path: path) }
+            guard try isEmptyOrUnfinishedStore(path, removingLeftovers: true) else { throw LogError.notAStore(path: path, found: .otherFiles) }
             try FileSystem.makeDirectory(OpenStore.logDirectory(path))
             try FileSystem.makeDirectory(OpenStore.checkpointDirectory(path))
             // The directories are durable before the manifest that makes the folder a store.

@@ -4,8 +4,9 @@
 public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The directory does not exist and the options did not ask to create it.
     case storeNotFound(path: String)
-    /// The directory exists but holds no store (no manifest), and is not empty.
-    case notAStore(path: String)
+    /// `path` holds no store: it is a file, an empty directory (for a call that does not create one),
+    /// or a directory of other files without a manifest.
+    case notAStore(path: String, found: NotAStore)
     /// A file's magic bytes are not the ones its kind must start with.
     case badMagic(file: String, offset: Int)
     /// The file was written by a newer format version than this build reads.
@@ -41,8 +42,12 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .storeNotFound(let path):
             return "no store at \(path): the directory does not exist (open with createIfMissing: true to make one)"
-        case .notAStore(let path):
-            return "\(path) is not an MMSB store: it has no MANIFEST and is not empty"
+        case .notAStore(let path, .file):
+            return "\(path) is a file, not an MMSB store (a store is a directory)"
+        case .notAStore(let path, .emptyDirectory):
+            return "\(path) is an empty directory, not an MMSB store yet (opening it for writing creates one)"
+        case .notAStore(let path, .otherFiles):
+            return "\(path) is not an MMSB store: it holds other files and no MANIFEST"
         case .badMagic(let file, let offset):
             return "\(file) is not an MMSB file of the expected kind: wrong magic bytes at offset \(offset)"
         case .unsupportedVersion(let file, let major, let minor):
@@ -96,4 +101,16 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum StoreFormat {
     public static let major: UInt16 = 1
     public static let minor: UInt16 = 1
+}
+
+extension LogError {
+    /// What a path that holds no store holds instead.
+    public enum NotAStore: Sendable, Equatable {
+        /// A regular file (or anything that is not a directory).
+        case file
+        /// A directory with nothing in it (a writable open makes a store there; reads refuse it).
+        case emptyDirectory
+        /// A directory of other files and no manifest (never turned into a store, so nothing is lost).
+        case otherFiles
+    }
 }

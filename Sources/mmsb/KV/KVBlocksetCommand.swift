@@ -40,11 +40,11 @@ struct KVBlocksetServeCommand: ParsableCommand {
     var storage = "shm"
     @Option(help: "Directory of the disk file (with --storage disk).")
     var directory = NSTemporaryDirectory()
-    @Option(help: "Blocks in the block set (1 to 4096).")
+    @Option(parsing: .unconditional, help: "Blocks in the block set (1 to 4096).")
     var blocks = 4
-    @Option(help: "Worker id written in the export.")
+    @Option(parsing: .unconditional, help: "Worker id written in the export.")
     var worker: UInt64 = 1
-    @Option(help: "Seed of the block contents.")
+    @Option(parsing: .unconditional, help: "Seed of the block contents.")
     var seed: UInt64 = 1
     @Option(help: "File to write the serialized blockset to.")
     var export: String
@@ -64,7 +64,7 @@ struct KVBlocksetServeCommand: ParsableCommand {
             try writer.write(bytes)
             emit(KVBlocksetCommand.line(block: block, bytes: bytes))
         }
-        try Data(SerializedBlockset(workerID: worker, blocksets: [set]).encoded()).write(to: URL(fileURLWithPath: export))
+        try CommandFile.write(SerializedBlockset(workerID: worker, blocksets: [set]).encoded(), to: export)
         emit("ready")
         while let line = readLine() {
             guard line == "advance" else { continue }
@@ -97,7 +97,7 @@ struct KVBlocksetInspectCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let export = try SerializedBlockset(decoding: Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        let export = try SerializedBlockset(decoding: try CommandFile.read(file))
         print("worker \(export.workerID), \(export.blocksets.count) block set(s)")
         for set in export.blocksets {
             print("block set \(set.index): \(set.storageKind) at \(set.location), id \(String(set.storageID, radix: 16)), "
@@ -117,13 +117,13 @@ struct KVBlocksetReadCommand: ParsableCommand {
 
     @Option(help: "The serialized blockset file.")
     var export: String
-    @Option(help: "The block set's index in the export.")
+    @Option(parsing: .unconditional, help: "The block set's index in the export.")
     var blockset: UInt32 = 0
     @Argument(help: "Block indices.")
     var blocks: [Int] = []
 
     func run() throws {
-        let serialized = try SerializedBlockset(decoding: Array(try Data(contentsOf: URL(fileURLWithPath: export))))
+        let serialized = try SerializedBlockset(decoding: try CommandFile.read(export))
         let peers = RemoteBlocksets()
         try peers.importRemoteBlockset(serialized)
         let remote = try peers.remoteBlocks(serialized.blockDescriptors(blockset: blockset, blocks: blocks))

@@ -21,7 +21,7 @@ struct KVHashCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("salt-hash"), help: ArgumentHelp("The salt hash (a 64-bit seed).", valueName: "n"))
+    @Option(name: .customLong("salt-hash"), parsing: .unconditional, help: ArgumentHelp("The salt hash (a 64-bit seed).", valueName: "n"))
     var saltHash: UInt64?
 
     @Option(name: .customLong("salt"), help: ArgumentHelp("A salt string to derive the salt hash from.", valueName: "text"))
@@ -30,7 +30,7 @@ struct KVHashCommand: ParsableCommand {
     @Option(name: .customLong("lora"), help: ArgumentHelp("A LoRA adapter name to derive the salt hash from.", valueName: "name"))
     var lora: String?
 
-    @Option(name: .customLong("page-size"), help: ArgumentHelp("Tokens per block, 1 to 1024.", valueName: "p"))
+    @Option(name: .customLong("page-size"), parsing: .unconditional, help: ArgumentHelp("Tokens per block, 1 to 1024.", valueName: "p"))
     var pageSize: Int = 16
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The tokens.", valueName: "tokens"))
@@ -43,7 +43,12 @@ struct KVHashCommand: ParsableCommand {
         if saltHash != nil, salt != nil || lora != nil {
             throw ValidationError("give either --salt-hash or --salt / --lora, not both")
         }
-        _ = try parsedTokens()
+        let count = try parsedTokens().count
+        guard count >= pageSize else {
+            throw ValidationError(
+                "\(count) token\(count == 1 ? "" : "s") make no complete block of --page-size \(pageSize): give at least \(pageSize) tokens"
+            )
+        }
     }
 
     func run() throws {

@@ -22,29 +22,29 @@ struct KVSimulateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Requests to run (1 to 10,000,000).")
+    @Option(parsing: .unconditional, help: "Requests to run (1 to 10,000,000).")
     var requests = 2_000
-    @Option(help: "Conversations (1 to 1,000,000).")
+    @Option(parsing: .unconditional, help: "Conversations (1 to 1,000,000).")
     var conversations = 400
-    @Option(name: .customLong("system-prompts"), help: "Shared system prompts (1 to 10,000).")
+    @Option(name: .customLong("system-prompts"), parsing: .unconditional, help: "Shared system prompts (1 to 10,000).")
     var systemPrompts = 8
-    @Option(help: "Zipf exponent of conversation and prompt popularity (0 to 5).")
+    @Option(parsing: .unconditional, help: "Zipf exponent of conversation and prompt popularity (0 to 5).")
     var zipf = 1.1
-    @Option(help: "Seed of the workload.")
+    @Option(parsing: .unconditional, help: "Seed of the workload.")
     var seed: UInt64 = 1
-    @Option(name: .customLong("page-size"), help: "Tokens per block (1 to 1024).")
+    @Option(name: .customLong("page-size"), parsing: .unconditional, help: "Tokens per block (1 to 1024).")
     var pageSize = 16
-    @Option(name: .customLong("system-blocks"), help: "Largest system prompt, in blocks (1 to 4096).")
+    @Option(name: .customLong("system-blocks"), parsing: .unconditional, help: "Largest system prompt, in blocks (1 to 4096).")
     var systemBlocks = 32
-    @Option(name: .customLong("turn-blocks"), help: "Largest user message or answer, in blocks (1 to 4096).")
+    @Option(name: .customLong("turn-blocks"), parsing: .unconditional, help: "Largest user message or answer, in blocks (1 to 4096).")
     var turnBlocks = 4
-    @Option(name: .customLong("max-turns"), help: "Turns before a conversation starts over (1 to 10,000).")
+    @Option(name: .customLong("max-turns"), parsing: .unconditional, help: "Turns before a conversation starts over (1 to 10,000).")
     var maxTurns = 8
-    @Option(name: .customLong("device-blocks"), help: "Blocks in the device tier.")
+    @Option(name: .customLong("device-blocks"), parsing: .unconditional, help: "Blocks in the device tier.")
     var deviceBlocks = 1_024
-    @Option(name: .customLong("host-blocks"), help: "Blocks in the host tier.")
+    @Option(name: .customLong("host-blocks"), parsing: .unconditional, help: "Blocks in the host tier.")
     var hostBlocks = 4_096
-    @Option(name: .customLong("disk-blocks"), help: "Blocks in the disk tier.")
+    @Option(name: .customLong("disk-blocks"), parsing: .unconditional, help: "Blocks in the disk tier.")
     var diskBlocks = 16_384
     @Option(name: .customLong("disk-dir"), help: "Directory for the disk tier's file (default: the temporary directory).")
     var diskDirectory: String?
@@ -70,7 +70,18 @@ struct KVSimulateCommand: ParsableCommand {
         try check("host-blocks", hostBlocks, 1...10_000_000)
         try check("disk-blocks", diskBlocks, 1...10_000_000)
         guard zipf.isFinite, (0...5).contains(zipf) else { throw ValidationError("--zipf must be 0 to 5, not \(zipf)") }
+        guard deviceBlocks >= largestRequest else {
+            throw ValidationError(
+                "--device-blocks \(deviceBlocks) cannot hold the largest request: a conversation can reach "
+                    + "\(largestRequest) blocks (--system-blocks \(systemBlocks) + --max-turns \(maxTurns) × 2 × --turn-blocks "
+                    + "\(turnBlocks)), all on the device while it is served; give at least \(largestRequest)"
+            )
+        }
     }
+
+    /// The most device blocks one request holds at once: its whole conversation (the system prompt and
+    /// every turn's user message and answer, each up to --turn-blocks), prompt and answer together.
+    var largestRequest: Int { systemBlocks + maxTurns * 2 * turnBlocks }
 
     func run() throws {
         let options = KVSimulation.Options(
