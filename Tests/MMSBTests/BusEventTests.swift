@@ -197,3 +197,66 @@ import Testing
         #expect(try bus.marks(of: 4) == .stale)
     }
 }
+
+/// `events()` sequences end: at `close()` (after every earlier change's events), on a bus released
+/// without closing, and at once on a bus already closed.
+@Suite struct EventStreamEndTests {
+    @Test func eventsEndWhenAStoreCloses() async throws {
+        let directory = TemporaryDirectory()
+        let bus = try StateBus.open(at: directory.path)
+        let page = try bus.createPage(size: 8)
+        let stream = bus.events(.pageChanged)
+        for value: UInt8 in 1...3 { try bus.write(page: page, offset: 0, bytes: [value]) }
+        try bus.close()
+        var epochs: [Epoch] = []
+        for await event in stream {
+            guard case .pageChanged(_, let epoch) = event.kind else { continue }
+            epochs.append(epoch)
+        }
+        // The loop ended by itself, after the three changes made before close().
+        #expect(epochs == [1, 2, 3])
+    }
+
+    @Test func eventsEndWhenAnInMemoryBusCloses() async throws {
+        let bus = StateBus()
+        let page = try bus.createPage(size: 4)
+        let stream = bus.events()
+        try bus.write(page: page, offset: 0, bytes: [9])
+        try bus.close()
+        var kinds: [BusEvent.Kind] = []
+        for await event in stream { kinds.append(event.kind) }
+        #expect(kinds.contains(.pageChanged(page, epoch: 1)))
+    }
+
+    @Test func eventsOfAClosedBusAreEmpty() async throws {
+        let bus = StateBus()
+        try bus.close()
+        var count = 0
+        for await _ in bus.events() { count += 1 }
+        #expect(count == 0)
+    }
+
+    @Test func eventsEndWhenTheBusIsReleased() async throws {
+        var bus: StateBus? = StateBus()
+        let page = try #require(try bus?.createPage(size: 4))
+        let stream = try #require(bus?.events(.pageChanged))
+        try bus?.write(page: page, offset: 0, bytes: [1])
+        bus = nil
+        var count = 0
+        for await _ in stream { count += 1 }
+        #expect(count == 1)
+    }
+
+    @Test func subscribersAreDroppedAtClose() throws {
+        let bus = StateBus()
+        let page = try bus.createPage(size: 4)
+        let seen = PropagationRecorder<BusEvent>()
+        let subscription = bus.subscribe(to: .pageChanged) { seen.append($0) }
+        defer { subscription.cancel() }
+        try bus.write(page: page, offset: 0, bytes: [1])
+        try bus.close()
+        #expect(throws: LogError.closed) { try bus.write(page: page, offset: 0, bytes: [2]) }
+        #expect(seen.all.count == 1)
+        #expect(try bus.read(page: page) == [1, 0, 0, 0])
+    }
+}

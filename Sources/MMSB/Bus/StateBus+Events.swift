@@ -12,11 +12,14 @@ extension StateBus {
         events.add(filter: filter, handler: handler)
     }
 
-    /// Events that pass `filter` as an asynchronous sequence; it ends when the consuming task is
-    /// cancelled. Events are buffered without limit until consumed, so consume them promptly.
+    /// Events that pass `filter` as an asynchronous sequence.
+    ///
+    /// The sequence ends when the bus closes (``close()``, after the events of every change made
+    /// before it) or when the consuming task is cancelled; on a bus already closed it is empty. Events
+    /// are buffered without limit until consumed, so consume them promptly.
     public func events(_ filter: BusEvent.Filter = .all) -> AsyncStream<BusEvent> {
         AsyncStream { continuation in
-            let subscription = events.add(filter: filter) { event in continuation.yield(event) }
+            let subscription = events.add(filter: filter, handler: { event in continuation.yield(event) }, onClose: { continuation.finish() })
             continuation.onTermination = { _ in subscription.cancel() }
         }
     }

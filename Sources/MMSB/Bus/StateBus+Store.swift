@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -136,12 +137,22 @@ extension StateBus {
     /// The descriptors are released even when a step fails (the first failure is thrown). Dropping the
     /// last reference to a bus without closing it loses what `none` or `batched` mode had not yet
     /// written; ``Durability/always`` loses nothing.
+    ///
+    /// Closing also ends every ``events(_:)`` sequence and drops every ``subscribe(to:_:)`` handler, once
+    /// the events of earlier changes were delivered. An in-memory bus closes too: its changes then fail
+    /// with ``LogError/closed`` and its reads go on working.
     public func close() throws {
-        guard let store, store.beginClosing() else { return }
+        defer { events.close() }
+        guard let store else {
+            isClosed.store(true, ordering: .releasing)
+            return
+        }
+        guard store.beginClosing() else { return }
         var failure: (any Error)?
         if store.options.checkpointOnClose {
             do { try checkpoint() } catch { failure = error }
         }
+        isClosed.store(true, ordering: .releasing)
         do {
             try state.withWriteLock { (state) throws(LogError) in
                 try store.close(recordingCleanEnd: failure == nil && state.failure == nil)

@@ -1,3 +1,4 @@
+import Synchronization
 /// The facade of MMSB: pages of bytes that change only through deltas.
 ///
 /// A bus holds pages (ids, sizes, locations, epochs, metadata, bytes) and applies deltas to them. All
@@ -82,6 +83,8 @@ public final class StateBus: Sendable {
     nonisolated(unsafe) private(set) var groupCommit: GroupCommit?
     /// Whether the bus is a read-only view of a store's past; set once, before the bus is handed out.
     nonisolated(unsafe) private(set) var isReadOnly = false
+    /// Set by ``close()``: from then on every change fails with ``LogError/closed``, in memory as on disk.
+    let isClosed = Atomic<Bool>(false)
 
     /// Marks the bus as being rebuilt from a log: changes apply as logged, no wave runs, until
     /// ``attach(_:store:)`` or ``endReplay()``.
@@ -108,6 +111,9 @@ public final class StateBus: Sendable {
         self.configuration = configuration
         self.journal = journal
     }
+
+    /// A bus released without ``close()`` ends its event sequences too, so no consumer waits forever.
+    deinit { events.close() }
 
     /// Pages on the bus.
     public var pageCount: Int { state.withReadLock { $0.table.count } }
@@ -137,6 +143,7 @@ public final class StateBus: Sendable {
     @inline(__always)
     func change<R>(_ body: (inout BusState) throws -> R) throws -> R {
         if isReadOnly { throw LogError.readOnly }
+        if isClosed.load(ordering: .acquiring) { throw LogError.closed }
         let result: R
         if let groupCommit {
             result = try groupCommit.perform(on: self, body)

@@ -23,7 +23,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(operation: String, path: String, errno: Int32)
     /// A previous write or sync failed, so this store accepts no more writes or reads until reopened.
     case poisoned(cause: String)
-    /// The store was closed.
+    /// The bus (and its store, if it has one) was closed: ``StateBus/close()`` was called.
     case closed
     /// A read-only bus (a view of the past) cannot change.
     case readOnly
@@ -65,7 +65,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .poisoned(let cause):
             return "the store stopped accepting writes after a storage failure (\(cause)); reopen it to recover"
         case .closed:
-            return "the store is closed"
+            return "the bus is closed: close() was called, so it accepts no more changes (open the store again to change it)"
         case .readOnly:
             return "this bus is a read-only view of the store's past; open the store to change it"
         case .historyUnavailable(let target, let earliest):

@@ -29,6 +29,8 @@ final class EventHub: Sendable {
         let id: UInt64
         let filter: BusEvent.Filter
         let handler: Handler
+        /// Called once when the hub closes (an `AsyncStream` finishes there).
+        let onClose: (@Sendable () -> Void)?
     }
 
     private struct State {
@@ -39,6 +41,7 @@ final class EventHub: Sendable {
         var delivering = false
         var failures = 0
         var lastFailure: String?
+        var closed = false
     }
 
     private let state = Locked(State())
@@ -57,15 +60,36 @@ final class EventHub: Sendable {
     @inline(__always)
     var isActive: Bool { wanted.load(ordering: .relaxed) != 0 }
 
-    func add(filter: BusEvent.Filter, handler: @escaping Handler) -> EventSubscription {
-        let id = state.withLock { state in
+    /// Adds a subscriber. `onClose` runs once when the hub closes, or at once when it already has.
+    func add(filter: BusEvent.Filter, handler: @escaping Handler, onClose: (@Sendable () -> Void)? = nil) -> EventSubscription {
+        let id: UInt64? = state.withLock { state in
+            guard !state.closed else { return nil }
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
-            state.subscribers.append(Subscriber(id: id, filter: filter, handler: handler))
+            state.subscribers.append(Subscriber(id: id, filter: filter, handler: handler, onClose: onClose))
             storeWanted(state.subscribers)
             return id
         }
+        guard let id else {
+            onClose?()
+            return EventSubscription(id: 0, hub: self)
+        }
         return EventSubscription(id: id, hub: self)
+    }
+
+    /// Delivers what is queued, then drops every subscriber and calls their `onClose`: the bus closed,
+    /// so no event will follow. Later calls do nothing.
+    func close() {
+        deliver()
+        let closing: [Subscriber] = state.withLock { state in
+            guard !state.closed else { return [] }
+            state.closed = true
+            let subscribers = state.subscribers
+            state.subscribers.removeAll()
+            storeWanted(state.subscribers)
+            return subscribers
+        }
+        for subscriber in closing { subscriber.onClose?() }
     }
 
     func remove(_ id: UInt64) {
