@@ -21,6 +21,17 @@ struct CheckpointCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the log segments the checkpoint covers, for time travel before it.")
     var keepHistory = false
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    /// `checkpoint --json`.
+    struct Report: Encodable {
+        var store: String
+        @JSONNullable var recovery: StoreJSON.Recovery?
+        var checkpointLSN: UInt64
+        var removedFiles: [String]
+    }
+
     func run() throws {
         try StoreDirectory.requireExisting(store)
         let before = try StateBus.summary(ofStoreAt: store)
@@ -42,10 +53,18 @@ struct CheckpointCommand: ParsableCommand {
             + before.checkpoints.map { "ckpt/" + $0.name }.filter { name in
                 !after.checkpoints.contains { "ckpt/" + $0.name == name }
             }
+        let checkpointLSN = covered ?? after.checkpointLSN
+        if json {
+            try JSONOutput.print(
+                Report(
+                    store: StoreDirectory.normalized(store), recovery: bus.recoveryReport.map(StoreJSON.Recovery.init),
+                    checkpointLSN: checkpointLSN.rawValue, removedFiles: removed))
+            return
+        }
         if let report = bus.recoveryReport {
             print("Opened \(StoreDirectory.normalized(store)): recovery \(report.summaryText).")
         }
-        print("Checkpoint covers LSN \(covered ?? after.checkpointLSN).")
+        print("Checkpoint covers LSN \(checkpointLSN).")
         if removed.isEmpty {
             print("Removed no files.")
         } else {

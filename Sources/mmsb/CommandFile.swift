@@ -21,9 +21,8 @@ enum CommandFile {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw failure("read", path) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw CommandLineError("cannot read \(path): it is not a regular file")
-        }
+        guard (status.st_mode & S_IFMT) != S_IFDIR else { throw CommandLineError("cannot read \(path): it is a directory, not a file") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw CommandLineError("cannot read \(path): it is not a regular file") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

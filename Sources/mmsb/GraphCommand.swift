@@ -21,6 +21,44 @@ struct GraphCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the graph in Graphviz DOT.")
     var dot = false
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    func validate() throws {
+        if dot, json { throw ValidationError("--dot and --json are two output formats: give one of them") }
+    }
+
+    /// `graph --json`: the pages in the graph, its edges, order and validation.
+    struct Report: Encodable {
+        struct Page: Encodable {
+            var id: UInt64
+            @JSONNullable var name: String?
+            @JSONNullable var rule: String?
+        }
+
+        struct Edge: Encodable {
+            var from: UInt64
+            var to: UInt64
+            var type: String
+            /// The weight's 64 bits (a data edge's semiring element), `null` when it has none.
+            @JSONNullable var weightBits: UInt64?
+        }
+
+        struct Validation: Encodable {
+            var pages: Int
+            var edges: Int
+            var acyclic: Bool
+            var cycle: [UInt64]
+            var consistent: Bool
+        }
+
+        var store: String
+        var pages: [Page]
+        var edges: [Edge]
+        var topologicalOrder: [UInt64]
+        var validation: Validation
+    }
+
     func run() throws {
         try StoreDirectory.requireExisting(store)
         let bus = try StateBus.openReadOnly(at: store, configuration: .init(deviceMemory: .emulateInHostMemory))
@@ -33,6 +71,23 @@ struct GraphCommand: ParsableCommand {
         })
         if dot {
             print(Self.dot(graph, rules: rules, names: names))
+            return
+        }
+        if json {
+            let check = graph.validate()
+            try JSONOutput.print(
+                Report(
+                    store: StoreDirectory.normalized(store),
+                    pages: graph.pages.map { Report.Page(id: $0.rawValue, name: names[$0], rule: rules[$0]) },
+                    edges: graph.edges().map { edge in
+                        Report.Edge(
+                            from: edge.from.rawValue, to: edge.to.rawValue, type: edge.type.description,
+                            weightBits: edge.type == .data ? graph.weight(from: edge.from, to: edge.to)?.bits : nil)
+                    },
+                    topologicalOrder: graph.topologicalOrder().map(\.rawValue),
+                    validation: Report.Validation(
+                        pages: check.pages, edges: check.edges, acyclic: check.isAcyclic, cycle: check.cycle.map(\.rawValue),
+                        consistent: check.isConsistent)))
             return
         }
         print("Store \(StoreDirectory.normalized(store))")

@@ -42,6 +42,36 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the imported records in the log after the closing checkpoint, for `mmsb log` and time travel.")
     var keepHistory = false
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    /// `import --json`: what was read, what was imported, and where the store's log ends.
+    struct Report: Encodable {
+        struct LegacyFileRead: Encodable {
+            var path: String
+            var kind: String
+            var version: Int
+            var pages: Int?
+            var frames: Int?
+        }
+
+        struct Rejection: Encodable {
+            var offset: Int
+            var reason: String
+        }
+
+        var store: String
+        var read: [LegacyFileRead]
+        var snapshotPages: Int
+        var inferredPages: Int
+        var deltasApplied: Int
+        var framesCoveredBySnapshot: Int
+        var emptyFrames: Int
+        var rejected: [Rejection]
+        var pages: Int
+        var lastLSN: UInt64
+    }
+
     /// The legacy files and the store, from the positional arguments.
     var files: (legacy: [String], store: String) {
         if let store { return ([legacyFile, storeOrLegacyFile], store) }
@@ -101,6 +131,22 @@ struct ImportCommand: ParsableCommand {
             if bus.recoveryReport?.created == true { Self.removeStore(at: store, keepingDirectory: storeExisted) }
             throw error
         }
+        let lastLSN = (bus.nextLSN?.rawValue ?? 1) - 1
+        if json {
+            var read: [Report.LegacyFileRead] = []
+            if let snapshot {
+                read.append(.init(path: snapshot.path, kind: "MMSBSNAP", version: Int(snapshot.file.version), pages: snapshot.file.pages.count))
+            }
+            if let log { read.append(.init(path: log.path, kind: "MMSBLOG1", version: Int(log.file.version), frames: log.file.entries.count)) }
+            try JSONOutput.print(
+                Report(
+                    store: StoreDirectory.normalized(store), read: read, snapshotPages: report.snapshotPages,
+                    inferredPages: report.inferredPages, deltasApplied: report.deltasApplied,
+                    framesCoveredBySnapshot: report.framesCoveredBySnapshot, emptyFrames: report.emptyFrames,
+                    rejected: report.rejected.map { Report.Rejection(offset: $0.offset, reason: $0.reason) }, pages: bus.pageCount,
+                    lastLSN: lastLSN))
+            return
+        }
         if let snapshot {
             print(
                 "Read \(snapshot.path): MMSBSNAP version \(snapshot.file.version), \(counted(snapshot.file.pages.count, "page")), log offset \(snapshot.file.logOffset)."
@@ -116,7 +162,7 @@ struct ImportCommand: ParsableCommand {
         if report != expected {
             print("Note: the import differed from the trial run in memory (\(expected)).")
         }
-        print("The store now holds \(counted(bus.pageCount, "page")); its log ends at LSN \((bus.nextLSN?.rawValue ?? 1) - 1).")
+        print("The store now holds \(counted(bus.pageCount, "page")); its log ends at LSN \(lastLSN).")
     }
 
     /// Throws unless `bus` may take the imported pages: it must have no pages (or --into-existing),
@@ -148,13 +194,7 @@ struct ImportCommand: ParsableCommand {
 
     /// Reads `path` and parses it as the kind its magic bytes name.
     private static func load(_ path: String) throws -> LegacyFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandLineError("cannot read \(path): the file does not exist")
-        }
-        guard !isDirectory.boolValue else { throw CommandLineError("cannot read \(path): it is a directory, not a legacy file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandLineError("cannot read \(path)") }
-        let bytes = [UInt8](data)
+        let bytes = try CommandFile.read(path)
         do {
             if bytes.starts(with: LegacyTransactionLog.magic) { return .log(try LegacyTransactionLog(bytes: bytes), path: path) }
             if bytes.starts(with: LegacySnapshot.magic) { return .snapshot(try LegacySnapshot(bytes: bytes), path: path) }

@@ -25,7 +25,7 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Show the N pages with the most deltas (0 to leave the list out).", valueName: "n"))
     var pages: Int = 10
 
-    @Flag(name: .long, help: "Print one JSON object (keys sorted) instead of text.")
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
     var json = false
 
     func validate() throws {
@@ -41,7 +41,7 @@ struct InspectCommand: ParsableCommand {
             .prefix(pages)
         let replayed = summary.lastLSN > summary.checkpointLSN ? summary.lastLSN.rawValue - summary.checkpointLSN.rawValue : 0
         if json {
-            print(Self.json(summary, path: path, topPages: Array(topPages), replayed: replayed).pretty)
+            try JSONOutput.print(Report(summary, path: path, topPages: Array(topPages), replayed: replayed))
             return
         }
         print("Store \(path)")
@@ -103,37 +103,66 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private static func json(
-        _ summary: StoreSummary, path: String, topPages: [(page: PageID, deltas: Int)], replayed: UInt64
-    ) -> JSONValue {
-        .object([
-            "path": .string(path),
-            "store": .string(summary.store.description),
-            "format": .string("\(StoreFormat.major).\(StoreFormat.minor)"),
-            "checkpointLSN": .uint(summary.checkpointLSN.rawValue),
-            "firstLiveLSN": .uint(summary.firstLiveLSN.rawValue),
-            "segments": .array(summary.segments.map { .object(["name": .string($0.name), "bytes": .int($0.bytes)]) }),
-            "checkpoints": .array(summary.checkpoints.map { .object(["name": .string($0.name), "bytes": .int($0.bytes)]) }),
-            "records": .int(summary.records),
-            "deltas": .int(summary.deltas),
-            "payloadBytes": .int(summary.payloadBytes),
-            "bytesOnDisk": .int(summary.bytesOnDisk),
-            "lastLSN": .uint(summary.lastLSN.rawValue),
-            "lastEpoch": .uint(summary.lastEpoch.rawValue),
-            "lastTimestamp": .uint(summary.lastTimestamp),
-            "pagesWithDeltas": .int(summary.deltasPerPage.count),
-            "deltasPerPage": .array(topPages.map { .object(["page": .uint($0.page.rawValue), "deltas": .int($0.deltas)]) }),
-            "tornTail": summary.tornTail?.json ?? .null,
-            "unfinishedSegment": summary.unfinishedSegment?.json ?? .null,
-            "cleanEndLSN": .uint(summary.cleanEndLSN.rawValue),
-            "writerActive": .bool(summary.writerActive),
-            "recovery": .object([
-                "modifiesStore": .bool(false),
-                "checkpointLSN": .uint(summary.checkpointLSN.rawValue),
-                "recordsToReplay": .uint(replayed),
-                "cutsTornTail": .bool(summary.tornTail != nil),
-                "removesUnfinishedSegment": .bool(summary.unfinishedSegment != nil),
-            ]),
-        ])
+    /// `inspect --json`: the summary's fields, the busiest pages, and what recovery would do.
+    struct Report: Encodable {
+        struct PageDeltas: Encodable {
+            var page: UInt64
+            var deltas: Int
+        }
+
+        struct RecoveryPlan: Encodable {
+            var modifiesStore = false
+            var checkpointLSN: UInt64
+            var recordsToReplay: UInt64
+            var cutsTornTail: Bool
+            var removesUnfinishedSegment: Bool
+        }
+
+        var path: String
+        var store: String
+        var format = "\(StoreFormat.major).\(StoreFormat.minor)"
+        var checkpointLSN: UInt64
+        var firstLiveLSN: UInt64
+        var segments: [StoreJSON.File]
+        var checkpoints: [StoreJSON.File]
+        var records: Int
+        var deltas: Int
+        var payloadBytes: Int
+        var bytesOnDisk: Int
+        var lastLSN: UInt64
+        var lastEpoch: UInt64
+        var lastTimestamp: UInt64
+        var pagesWithDeltas: Int
+        var deltasPerPage: [PageDeltas]
+        @JSONNullable var tornTail: StoreJSON.Damage?
+        @JSONNullable var unfinishedSegment: StoreJSON.Damage?
+        var cleanEndLSN: UInt64
+        var writerActive: Bool
+        var recovery: RecoveryPlan
+
+        init(_ summary: StoreSummary, path: String, topPages: [(page: PageID, deltas: Int)], replayed: UInt64) {
+            self.path = path
+            store = summary.store.description
+            checkpointLSN = summary.checkpointLSN.rawValue
+            firstLiveLSN = summary.firstLiveLSN.rawValue
+            segments = summary.segments.map { StoreJSON.File(name: $0.name, bytes: $0.bytes) }
+            checkpoints = summary.checkpoints.map { StoreJSON.File(name: $0.name, bytes: $0.bytes) }
+            records = summary.records
+            deltas = summary.deltas
+            payloadBytes = summary.payloadBytes
+            bytesOnDisk = summary.bytesOnDisk
+            lastLSN = summary.lastLSN.rawValue
+            lastEpoch = summary.lastEpoch.rawValue
+            lastTimestamp = summary.lastTimestamp
+            pagesWithDeltas = summary.deltasPerPage.count
+            deltasPerPage = topPages.map { PageDeltas(page: $0.page.rawValue, deltas: $0.deltas) }
+            tornTail = StoreJSON.Damage.optional(summary.tornTail)
+            unfinishedSegment = StoreJSON.Damage.optional(summary.unfinishedSegment)
+            cleanEndLSN = summary.cleanEndLSN.rawValue
+            writerActive = summary.writerActive
+            recovery = RecoveryPlan(
+                checkpointLSN: summary.checkpointLSN.rawValue, recordsToReplay: replayed, cutsTornTail: summary.tornTail != nil,
+                removesUnfinishedSegment: summary.unfinishedSegment != nil)
+        }
     }
 }

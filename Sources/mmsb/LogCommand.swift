@@ -74,14 +74,21 @@ struct LogCommand: ParsableCommand {
         try StoreDirectory.requireExisting(store)
         var printed = 0
         var seen = 0
+        var failure: CommandLineError?
         try StateBus.forEachRecord(inStoreAt: store, from: LSN(fromLSN ?? 1)) { record in
             if let toLSN, record.lsn.rawValue > toLSN { return false }
             seen += 1
             guard matches(record) else { return true }
-            print(json ? Self.json(record).compact : Self.text(record))
+            do throws(CommandLineError) {
+                print(json ? try JSONOutput.text(RecordJSON(record: record)) : Self.text(record))
+            } catch {
+                failure = error
+                return false
+            }
             printed += 1
             return limit.map { printed < $0 } ?? true
         }
+        if let failure { throw failure }
         if seen == 0, let fromLSN, fromLSN > 1 {
             let summary = try StateBus.summary(ofStoreAt: store)
             let last = max(summary.lastLSN, summary.checkpointLSN)
@@ -176,45 +183,60 @@ struct LogCommand: ParsableCommand {
         return low == high ? low.description : "\(low)-\(high)"
     }
 
-    /// The record as a JSON object.
-    static func json(_ record: LogRecord) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "lsn": .uint(record.lsn.rawValue),
-            "timestamp": .uint(record.timestamp),
-            "time": .string(TimeText.iso8601(record.timestamp)),
-            "type": .string(typeName(record.body)),
-            "pages": .array(pages(of: record).map { .uint($0.rawValue) }),
-        ]
-        switch record.body {
-        case .pageCreated(_, let size, let location, let metadata):
-            object["size"] = .int(size)
-            object["location"] = .string(location.description)
-            object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
-        case .pageDeleted:
-            break
-        case .checkpoint(let covered):
-            object["covers"] = .uint(covered.rawValue)
-        case .graphChanged(let change):
-            object["from"] = .uint(change.pages.from.rawValue)
-            object["to"] = .uint(change.pages.to.rawValue)
-            switch change {
-            case .edgeAdded(_, _, let type): object["edgeType"] = .string(type.description)
-            case .edgeRemoved(_, _, let type): object["edgeType"] = type.map { .string($0.description) } ?? .string("all")
-            case .weightSet(_, _, let weight): object["weight"] = weight.map { .uint($0.bits) } ?? .null
-            }
-        case .metadataChanged(_, let metadata):
-            object["metadataKeys"] = .array(metadata.keys.map { .string($0) })
-        case .deltas(let deltas):
-            object["bytes"] = .int(deltas.reduce(0) { $0 + $1.byteCount })
-            object["deltas"] = .array(
-                deltas.map { delta in
-                    .object([
-                        "id": .uint(delta.id.rawValue), "page": .uint(delta.page.rawValue), "epoch": .uint(delta.epoch.rawValue),
-                        "bytes": .int(delta.byteCount), "runs": .int(delta.runs.count), "source": .string(delta.source.label),
-                        "intent": delta.intent.map { .string($0) } ?? .null,
-                    ])
-                })
+    /// One line of `log --json`: the fields every record has, then those of its type.
+    struct RecordJSON: Encodable {
+        struct DeltaJSON: Encodable {
+            var id: UInt64
+            var page: UInt64
+            var epoch: UInt64
+            var bytes: Int
+            var runs: Int
+            var source: String
+            @JSONNullable var intent: String?
         }
-        return .object(object)
+
+        let record: LogRecord
+
+        private enum Key: String, CodingKey {
+            case lsn, timestamp, time, type, pages, size, location, metadataKeys, covers, from, to, edgeType, weight, bytes, deltas
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var object = encoder.container(keyedBy: Key.self)
+            try object.encode(record.lsn.rawValue, forKey: .lsn)
+            try object.encode(record.timestamp, forKey: .timestamp)
+            try object.encode(TimeText.iso8601(record.timestamp), forKey: .time)
+            try object.encode(LogCommand.typeName(record.body), forKey: .type)
+            try object.encode(LogCommand.pages(of: record).map(\.rawValue), forKey: .pages)
+            switch record.body {
+            case .pageCreated(_, let size, let location, let metadata):
+                try object.encode(size, forKey: .size)
+                try object.encode(location.description, forKey: .location)
+                try object.encode(Array(metadata.keys), forKey: .metadataKeys)
+            case .pageDeleted:
+                break
+            case .checkpoint(let covered):
+                try object.encode(covered.rawValue, forKey: .covers)
+            case .graphChanged(let change):
+                try object.encode(change.pages.from.rawValue, forKey: .from)
+                try object.encode(change.pages.to.rawValue, forKey: .to)
+                switch change {
+                case .edgeAdded(_, _, let type): try object.encode(type.description, forKey: .edgeType)
+                case .edgeRemoved(_, _, let type): try object.encode(type?.description ?? "all", forKey: .edgeType)
+                case .weightSet(_, _, let weight):
+                    if let weight { try object.encode(weight.bits, forKey: .weight) } else { try object.encodeNil(forKey: .weight) }
+                }
+            case .metadataChanged(_, let metadata):
+                try object.encode(Array(metadata.keys), forKey: .metadataKeys)
+            case .deltas(let deltas):
+                try object.encode(deltas.reduce(0) { $0 + $1.byteCount }, forKey: .bytes)
+                try object.encode(
+                    deltas.map { delta in
+                        DeltaJSON(
+                            id: delta.id.rawValue, page: delta.page.rawValue, epoch: delta.epoch.rawValue, bytes: delta.byteCount,
+                            runs: delta.runs.count, source: delta.source.label, intent: delta.intent)
+                    }, forKey: .deltas)
+            }
+        }
     }
 }

@@ -36,6 +36,22 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The directory of the new store (must not exist, or be empty).", valueName: "dir"))
     var out: String
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    /// `replay --json`.
+    struct Report: Encodable {
+        var store: String
+        var target: String
+        var pages: Int
+        var nextDeltaID: UInt64
+        var out: String
+        var outStoreID: String
+        var checkpointLSN: UInt64
+        var rebuiltDigest: String
+        var newStoreDigest: String
+    }
+
     /// The one target given.
     var target: ReplayTarget? {
         switch (toLSN, toEpoch, toTime) {
@@ -67,15 +83,23 @@ struct ReplayCommand: ParsableCommand {
         let pastDigest = try past.stateDigest()
         let outPath = StoreDirectory.normalized(out)
         let copy = try StoreCopy.write(past, toNewStoreAt: outPath)
+        guard copy.digest == pastDigest else {
+            throw CommandLineError("the new store's digest \(copy.digest) differs from the rebuilt state's \(pastDigest)")
+        }
+        if json {
+            try JSONOutput.print(
+                Report(
+                    store: StoreDirectory.normalized(store), target: target.description, pages: past.pageCount,
+                    nextDeltaID: past.nextDeltaID.rawValue, out: outPath, outStoreID: copy.storeID.description,
+                    checkpointLSN: copy.checkpointLSN.rawValue, rebuiltDigest: pastDigest.description, newStoreDigest: copy.digest.description))
+            return
+        }
         print(
             "Rebuilt \(StoreDirectory.normalized(store)) as of \(target): \(counted(past.pageCount, "page")), next delta id \(past.nextDeltaID)."
         )
         print("Wrote it to a new store at \(outPath) (store id \(copy.storeID)), checkpointed at LSN \(copy.checkpointLSN).")
         print("Digest of the rebuilt state: \(pastDigest)")
         print("Digest of the new store:     \(copy.digest)")
-        guard copy.digest == pastDigest else {
-            throw CommandLineError("the new store's digest \(copy.digest) differs from the rebuilt state's \(pastDigest)")
-        }
         print("The digests are equal.")
     }
 }

@@ -76,92 +76,6 @@ enum TimeText {
     }
 }
 
-/// A JSON value built by hand, so that output is deterministic: object keys are written sorted.
-enum JSONValue {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case uint(UInt64)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// The value on one line, with no spaces.
-    var compact: String {
-        var text = ""
-        write(to: &text, indent: nil, level: 0)
-        return text
-    }
-
-    /// The value over several lines, indented by two spaces per level.
-    var pretty: String {
-        var text = ""
-        write(to: &text, indent: "  ", level: 0)
-        return text
-    }
-
-    private func write(to text: inout String, indent: String?, level: Int) {
-        switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .int(let value): text += String(value)
-        case .uint(let value): text += String(value)
-        case .string(let value): Self.quote(value, into: &text)
-        case .array(let values):
-            guard !values.isEmpty else {
-                text += "[]"
-                return
-            }
-            text += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { text += "," }
-                Self.newline(&text, indent: indent, level: level + 1)
-                value.write(to: &text, indent: indent, level: level + 1)
-            }
-            Self.newline(&text, indent: indent, level: level)
-            text += "]"
-        case .object(let members):
-            guard !members.isEmpty else {
-                text += "{}"
-                return
-            }
-            text += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                Self.newline(&text, indent: indent, level: level + 1)
-                Self.quote(key, into: &text)
-                text += indent == nil ? ":" : ": "
-                members[key]?.write(to: &text, indent: indent, level: level + 1)
-            }
-            Self.newline(&text, indent: indent, level: level)
-            text += "}"
-        }
-    }
-
-    private static func newline(_ text: inout String, indent: String?, level: Int) {
-        guard let indent else { return }
-        text += "\n" + String(repeating: indent, count: level)
-    }
-
-    private static func quote(_ string: String, into text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
-    }
-}
-
 extension RecoveryReport {
     /// What recovery did, as a sentence fragment: "loaded the checkpoint covering LSN 3 and replayed 2
     /// log records after it; no torn tail".
@@ -173,16 +87,6 @@ extension RecoveryReport {
         text += tornTail.map { "; cut a torn tail: \($0)" } ?? "; no torn tail"
         if let salvaged { text += "; salvaged: \(salvaged)" }
         return text
-    }
-}
-
-extension RecoveryReport.Damage {
-    /// The damage as a JSON object.
-    var json: JSONValue {
-        .object([
-            "file": .string(file), "offset": .int(offset), "bytesDropped": .int(bytesDropped),
-            "filesDropped": .array(filesDropped.map { .string($0) }), "reason": .string(reason),
-        ])
     }
 }
 

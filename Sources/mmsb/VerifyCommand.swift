@@ -31,6 +31,58 @@ struct VerifyCommand: ParsableCommand {
         help: "Also re-run the recompute rules the pages name (standard rules and the demo's) and report pages whose bytes differ from the log.")
     var recompute = false
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text. the exit status is the same.")
+    var json = false
+
+    /// `verify --json`: the digests compared, and with --recompute what re-running the rules found.
+    struct Report: Encodable {
+        struct Recompute: Encodable {
+            struct Mismatch: Encodable {
+                var page: UInt64
+                var firstDifference: Int
+                var differingBytes: Int
+            }
+
+            struct Failure: Encodable {
+                var page: UInt64
+                var error: String
+            }
+
+            struct UnknownRule: Encodable {
+                var page: UInt64
+                var rule: String
+            }
+
+            var consistent: Bool
+            var matching: [UInt64]
+            var mismatches: [Mismatch]
+            var failures: [Failure]
+            var unknownRules: [UnknownRule]
+            var pending: [UInt64]
+        }
+
+        var store: String
+        var consistent: Bool
+        var lsn: UInt64
+        var checkpointAndTail: String
+        @JSONNullable var fullReplay: String?
+        var writerActive: Bool
+        @JSONNullable var tornTail: StoreJSON.Damage?
+        @JSONNullable var recompute: Recompute?
+    }
+
+    private func recomputeReport() throws -> Report.Recompute {
+        let (registration, verification) = try StateBus.verifyRules(storeAt: store, registry: DemoRules.registry)
+        return Report.Recompute(
+            consistent: verification.isConsistent, matching: verification.matching.map(\.rawValue),
+            mismatches: verification.mismatches.map {
+                .init(page: $0.page.rawValue, firstDifference: $0.firstDifference, differingBytes: $0.differingBytes)
+            },
+            failures: verification.failures.map { .init(page: $0.page.rawValue, error: "\($0.error)") },
+            unknownRules: registration.missing.map { .init(page: $0.page.rawValue, rule: $0.name) },
+            pending: verification.pending.map(\.rawValue))
+    }
+
     private func verifyRules() throws {
         let (registration, verification) = try StateBus.verifyRules(storeAt: store, registry: DemoRules.registry)
         for missing in registration.missing {
@@ -45,6 +97,16 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         try StoreDirectory.requireExisting(store)
         let report = try StateBus.verify(storeAt: store)
+        if json {
+            let recomputed = try recompute ? recomputeReport() : nil
+            try JSONOutput.print(
+                Report(
+                    store: StoreDirectory.normalized(store), consistent: report.isConsistent, lsn: report.lsn.rawValue,
+                    checkpointAndTail: report.checkpointAndTail.description, fullReplay: report.fullReplay?.description,
+                    writerActive: report.writerActive, tornTail: StoreJSON.Damage.optional(report.tornTail), recompute: recomputed))
+            guard report.isConsistent, recomputed?.consistent ?? true else { throw ExitCode.failure }
+            return
+        }
         print("Store \(StoreDirectory.normalized(store))")
         guard report.isConsistent else {
             throw CommandLineError("the store is inconsistent \(report.description.dropFirst("INCONSISTENT ".count))")

@@ -21,6 +21,18 @@ import Testing
         #expect(read.status == 0)
         #expect(read.lines == [published[2], published[0]])
 
+        let inspectJSON = try runMMSB(["kv", "blockset", "inspect", export, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(inspectJSON.output.utf8)) as? [String: Any])
+        #expect(object["workerID"] as? Int == 21)
+        let set = try #require((object["blocksets"] as? [[String: Any]])?.first)
+        #expect(set["storageKind"] as? String == (storage == "shm" ? "sharedMemory" : "disk"))
+        #expect((set["layout"] as? [String: Any])?["numBlocks"] as? Int == 3)
+        let readJSON = try runMMSB(["kv", "blockset", "read", "--export", export, "--json", "2", "0"])
+        #expect(readJSON.status == 0 && readJSON.lines.count == 2)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(readJSON.lines[0].utf8)) as? [String: Any])
+        let hash = try #require(second["xxh3"] as? NSNumber).uint64Value
+        #expect(published[2] == "block=2 bytes=\(second["bytes"] as? Int ?? 0) xxh3=\(hash)")
+
         try owner.send("advance")
         #expect(try owner.readLines(until: "generation=2") == ["generation=2"])
         let stale = try runMMSB(["kv", "blockset", "read", "--export", export, "1"])
@@ -43,6 +55,12 @@ import Testing
         let run = try runMMSB(["kv", "blockset"] + command + [missing] + (command.count > 1 ? ["0"] : []))
         #expect(run.status == 1 && run.output.isEmpty)
         #expect(run.error == "Error: cannot read \(missing): No such file or directory\n")
+    }
+
+    @Test func readWithoutBlocksIsRefusedBeforeAnything() throws {
+        let run = try runMMSB(["kv", "blockset", "read", "--export", "/nonexistent/export.bin"])
+        #expect(run.status == 64 && run.output.isEmpty)
+        #expect(run.error.hasPrefix("Error: give the indices of the blocks to read"))
     }
 
     @Test func aCorruptExportIsOneErrorLine() throws {

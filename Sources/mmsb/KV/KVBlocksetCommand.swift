@@ -96,8 +96,65 @@ struct KVBlocksetInspectCommand: ParsableCommand {
     @Argument(help: "The serialized blockset file.")
     var file: String
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    /// A storage kind as one camelCase word, for scripts.
+    static func name(_ kind: StorageKind) -> String {
+        switch kind {
+        case .system: "system"
+        case .pinned: "pinned"
+        case .device: "device"
+        case .disk: "disk"
+        case .sharedMemory: "sharedMemory"
+        case .null: "null"
+        }
+    }
+
+    /// `kv blockset inspect --json`: the export's fields.
+    struct Report: Encodable {
+        struct Layout: Encodable {
+            var numBlocks: Int
+            var numLayers: Int
+            var outerDim: Int
+            var pageSize: Int
+            var innerDim: Int
+            var alignment: Int
+            var dtypeWidthBytes: Int
+        }
+
+        struct Blockset: Encodable {
+            var index: UInt32
+            var storageKind: String
+            var location: String
+            var storageID: UInt64
+            var generation: UInt64
+            var byteCount: UInt64
+            var layoutKind: String
+            var layout: Layout
+        }
+
+        var workerID: UInt64
+        var blocksets: [Blockset]
+    }
+
     func run() throws {
         let export = try SerializedBlockset(decoding: try CommandFile.read(file))
+        if json {
+            try JSONOutput.print(
+                Report(
+                    workerID: export.workerID,
+                    blocksets: export.blocksets.map { set in
+                        let c = set.config
+                        return Report.Blockset(
+                            index: set.index, storageKind: Self.name(set.storageKind), location: set.location, storageID: set.storageID,
+                            generation: set.generation, byteCount: set.byteCount, layoutKind: "\(set.layoutKind)",
+                            layout: .init(
+                                numBlocks: c.numBlocks, numLayers: c.numLayers, outerDim: c.outerDim, pageSize: c.pageSize, innerDim: c.innerDim,
+                                alignment: c.alignment, dtypeWidthBytes: c.dtypeWidthBytes))
+                    }))
+            return
+        }
         print("worker \(export.workerID), \(export.blocksets.count) block set(s)")
         for set in export.blocksets {
             print("block set \(set.index): \(set.storageKind) at \(set.location), id \(String(set.storageID, radix: 16)), "
@@ -122,13 +179,33 @@ struct KVBlocksetReadCommand: ParsableCommand {
     @Argument(help: "Block indices.")
     var blocks: [Int] = []
 
+    @Flag(name: .long, help: "Print one line of JSON per block (keys sorted) instead of text.")
+    var json = false
+
+    /// One line of `kv blockset read --json`.
+    struct BlockLine: Encodable {
+        var block: Int
+        var bytes: Int
+        var xxh3: UInt64
+    }
+
+    func validate() throws {
+        guard !blocks.isEmpty else { throw ValidationError("give the indices of the blocks to read (for example: 0 1 2)") }
+        if let negative = blocks.first(where: { $0 < 0 }) { throw ValidationError("block indices start at 0, not \(negative)") }
+    }
+
     func run() throws {
         let serialized = try SerializedBlockset(decoding: try CommandFile.read(export))
         let peers = RemoteBlocksets()
         try peers.importRemoteBlockset(serialized)
         let remote = try peers.remoteBlocks(serialized.blockDescriptors(blockset: blockset, blocks: blocks))
         for (block, handle) in zip(blocks, remote) {
-            print(KVBlocksetCommand.line(block: block, bytes: try handle.bytes()))
+            let bytes = try handle.bytes()
+            if json {
+                try JSONOutput.print(BlockLine(block: block, bytes: bytes.count, xxh3: XXH3.hash64(bytes, seed: 0)))
+            } else {
+                print(KVBlocksetCommand.line(block: block, bytes: bytes))
+            }
         }
     }
 }

@@ -33,6 +33,23 @@ struct KVHashCommand: ParsableCommand {
     @Option(name: .customLong("page-size"), parsing: .unconditional, help: ArgumentHelp("Tokens per block, 1 to 1024.", valueName: "p"))
     var pageSize: Int = 16
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    /// `kv hash --json`: the salt hash and every complete block's hashes.
+    struct Report: Encodable {
+        struct Block: Encodable {
+            var index: Int
+            var blockHash: UInt64
+            var sequenceHash: UInt64
+        }
+
+        var saltHash: UInt64
+        var pageSize: Int
+        var tokens: Int
+        var blocks: [Block]
+    }
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The tokens.", valueName: "tokens"))
     var tokens: [String] = []
 
@@ -53,7 +70,17 @@ struct KVHashCommand: ParsableCommand {
 
     func run() throws {
         let seed = saltHash.map(SaltHash.init) ?? ((salt != nil || lora != nil) ? SaltHash(salt: salt, loraName: lora) : .zero)
-        let sequence = try TokenBlockSequence(tokens: try parsedTokens(), blockSize: pageSize, saltHash: seed)
+        let tokens = try parsedTokens()
+        let sequence = try TokenBlockSequence(tokens: tokens, blockSize: pageSize, saltHash: seed)
+        if json {
+            try JSONOutput.print(
+                Report(
+                    saltHash: seed.value, pageSize: pageSize, tokens: tokens.count,
+                    blocks: (0..<sequence.blockCount).map {
+                        Report.Block(index: $0, blockHash: sequence.blockHashes[$0].value, sequenceHash: sequence.sequenceHashes[$0].value)
+                    }))
+            return
+        }
         for index in 0..<sequence.blockCount {
             print("block=\(index) block_hash=\(sequence.blockHashes[index]) sequence_hash=\(sequence.sequenceHashes[index])")
         }

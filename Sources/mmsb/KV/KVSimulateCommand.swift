@@ -53,6 +53,9 @@ struct KVSimulateCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
     var noProgress = false
 
+    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
+    var json = false
+
     func validate() throws {
         func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
@@ -96,7 +99,11 @@ struct KVSimulateCommand: ParsableCommand {
         var bar = KVProgressBar(total: requests, enabled: !noProgress && requests >= 1_000)
         let report = try simulation.run { bar.update($0) }
         bar.finish()
-        for line in report.lines(options) { print(line) }
+        if json {
+            try JSONOutput.print(report.json(options))
+        } else {
+            for line in report.lines(options) { print(line) }
+        }
         if report.corrupt > 0 {
             throw ValidationError("\(report.corrupt) onboarded blocks did not hold the bytes they were registered with")
         }

@@ -44,3 +44,81 @@ extension KVSimulation.Report {
         return lines
     }
 }
+
+extension KVSimulation.Report {
+    /// `kv simulate --json`: the same figures as the text report, as numbers.
+    struct JSON: Encodable {
+        struct Workload: Encodable {
+            var requests: Int
+            var conversations: Int
+            var systemPrompts: Int
+            var zipf: Double
+            var seed: UInt64
+            var pageSize: Int
+        }
+
+        struct Tiers: Encodable {
+            var device: Int
+            var host: Int
+            var disk: Int
+        }
+
+        struct Offload: Encodable {
+            var blocks: Int
+            var skipped: Int
+            var dropped: Int
+            var filtered: Int
+            var failed: Int
+        }
+
+        struct Onboard: Encodable {
+            var blocks: Int
+            var failed: Int
+        }
+
+        var workload: Workload
+        var tierBlocks: Tiers
+        var blockBytes: Int
+        var diskFilter: Bool
+        var promptBlocks: Int
+        var reusedBlocks: Int
+        var computedBlocks: Int
+        var hits: Tiers
+        var decodedBlocks: Int
+        var rejectedRequests: Int
+        var evictions: Tiers
+        var offloadDeviceToHost: Offload
+        var offloadHostToDisk: Offload
+        var onboardHostToDevice: Onboard
+        var onboardDiskToDevice: Onboard
+        var verifiedBlocks: Int
+        var corruptBlocks: Int
+        /// Wall time of the run: the one field that differs between runs with the same options.
+        var seconds: Double
+    }
+
+    func json(_ options: KVSimulation.Options) -> JSON {
+        let w = options.workload
+        let t = transfers
+        func offload(_ from: KVTier, _ to: KVTier) -> JSON.Offload {
+            JSON.Offload(
+                blocks: KvTransferStatistics.count(t.offloaded, from, to), skipped: KvTransferStatistics.count(t.skipped, from, to),
+                dropped: KvTransferStatistics.count(t.dropped, from, to), filtered: KvTransferStatistics.count(t.filtered, from, to),
+                failed: KvTransferStatistics.count(t.offloadFailed, from, to))
+        }
+        func onboard(_ from: KVTier) -> JSON.Onboard {
+            JSON.Onboard(
+                blocks: KvTransferStatistics.count(t.onboarded, from, .device), failed: KvTransferStatistics.count(t.onboardFailed, from, .device))
+        }
+        return JSON(
+            workload: .init(
+                requests: requests, conversations: w.conversations, systemPrompts: w.systemPrompts, zipf: w.zipfExponent, seed: w.seed,
+                pageSize: w.pageSize),
+            tierBlocks: .init(device: options.deviceBlocks, host: options.hostBlocks, disk: options.diskBlocks), blockBytes: blockBytes,
+            diskFilter: options.diskFilter, promptBlocks: promptBlocks, reusedBlocks: deviceHits + hostHits + diskHits, computedBlocks: computed,
+            hits: .init(device: deviceHits, host: hostHits, disk: diskHits), decodedBlocks: decoded, rejectedRequests: rejected,
+            evictions: .init(device: evictions[.device] ?? 0, host: evictions[.host] ?? 0, disk: evictions[.disk] ?? 0),
+            offloadDeviceToHost: offload(.device, .host), offloadHostToDisk: offload(.host, .disk), onboardHostToDevice: onboard(.host),
+            onboardDiskToDevice: onboard(.disk), verifiedBlocks: verified, corruptBlocks: corrupt, seconds: seconds)
+    }
+}
