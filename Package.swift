@@ -72,10 +72,22 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        // The crash-recovery tests' writer: a child process they kill at random moments. Built with the
+        // tests, not a product.
+        .executableTarget(
+            name: "CrashWriter",
+            dependencies: [
+                "MMSB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/CrashWriter",
+            swiftSettings: sharedSwiftSettings
+        ),
         .testTarget(
             name: "mmsbTests",
             dependencies: [
                 "mmsb",
+                "CrashWriter",
                 "MMSB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

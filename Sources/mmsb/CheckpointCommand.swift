@@ -21,6 +21,8 @@ struct CheckpointCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the log segments the checkpoint covers, for time travel before it.")
     var keepHistory = false
 
+    @OptionGroup var recovery: RecoveryOptions
+
     @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
     var json = false
 
@@ -34,10 +36,13 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
         try StoreDirectory.requireExisting(store)
+        if recovery.dryRun {
+            try RecoveryPlan.print(forStoreAt: store, salvage: recovery.salvage)
+            return
+        }
         let before = try StateBus.summary(ofStoreAt: store)
-        let options = StoreOptions(
-            createIfMissing: false, bus: .init(deviceMemory: .emulateInHostMemory), checkpointOnClose: false,
-            keepHistory: keepHistory)
+        var options = StoreAccess.writingOptions(create: false, salvage: recovery.salvage)
+        options.keepHistory = keepHistory
         let bus = try StateBus.open(at: store, options: options)
         let covered: LSN?
         do {

@@ -15,9 +15,22 @@ struct MMSBCommand: ParsableCommand {
             `mmsb log` and `mmsb verify`.
             """,
         version: MMSBVersion.current,
-        subcommands: [
-            DemoCommand.self, InspectCommand.self, LogCommand.self, ReplayCommand.self, CheckpointCommand.self,
-            VerifyCommand.self, GraphCommand.self, ImportCommand.self, CrashWriterCommand.self, KVCommand.self,
+        subcommands: [DemoCommand.self],
+        groupedSubcommands: [
+            CommandGroup(
+                name: "Data",
+                subcommands: [
+                    CreateCommand.self, CreatePageCommand.self, DeletePageCommand.self, WriteCommand.self, ReadCommand.self,
+                    PagesCommand.self, MetadataCommand.self, AddEdgeCommand.self, RemoveEdgeCommand.self, SetRuleCommand.self,
+                    WatchCommand.self, RecoverCommand.self,
+                ]),
+            CommandGroup(
+                name: "Store",
+                subcommands: [
+                    InspectCommand.self, LogCommand.self, VerifyCommand.self, GraphCommand.self, CheckpointCommand.self, ReplayCommand.self,
+                    ImportCommand.self,
+                ]),
+            CommandGroup(name: "KV cache", subcommands: [KVCommand.self]),
         ]
     )
 
@@ -44,6 +57,14 @@ struct MMSBCommand: ParsableCommand {
     /// `Error Domain=NSCocoaErrorDomain Code=260 … UserInfo={…}`) is told as its path and the system's
     /// reason, so that no command can leak such a dump even where it does not use ``CommandFile``.
     static func oneLineMessage(for error: any Error) -> String {
+        // Damage the default recovery refuses: say how to look at, and then take, the way out.
+        if let logError = error as? LogError {
+            switch logError {
+            case .corrupt, .missingSegment:
+                return "\(logError); `mmsb recover <store> --salvage --dry-run` shows what keeping the valid prefix of the log would drop"
+            default: break
+            }
+        }
         let nsError = error as NSError
         guard nsError.domain == NSCocoaErrorDomain else { return message(for: error) }
         let path = (nsError.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""

@@ -1,6 +1,7 @@
 import Foundation
 import MMSB
 import Testing
+@testable import CrashWriter
 @testable import mmsb
 
 #if canImport(Glibc)
@@ -262,7 +263,7 @@ enum CrashHarness {
 
     /// The writer's arguments for `store`, with `extra` options.
     static func writerArguments(store: String, mode: CrashWriterCommand.Mode, seed: UInt64, extra: [String] = []) -> [String] {
-        ["crash-writer", store, "--durability", mode.rawValue, "--pages", "\(CrashRecoveryTests.pages)", "--seed", "\(seed)"] + extra
+        [store, "--durability", mode.rawValue, "--pages", "\(CrashRecoveryTests.pages)", "--seed", "\(seed)"] + extra
     }
 
     /// `nil` when `acks` are calls `after + 1`, `after + 2`, … with their last delta ids and LSNs
@@ -366,12 +367,12 @@ enum CrashHarness {
         var error: String
     }
 
-    /// Starts `mmsb arguments`, drains its stdout on a thread, and kills it with `SIGKILL` `delay`
+    /// Starts `CrashWriter arguments`, drains its stdout on a thread, and kills it with `SIGKILL` `delay`
     /// seconds after its start or, with `afterReady`, after its first line. A writer that exits by
     /// itself first (one given `--calls`) is not killed: `killed` is then `false`.
     static func killedChild(_ arguments: [String], errorFile: String, delay: Double, afterReady: Bool) throws -> ChildResult {
         let process = Process()
-        process.executableURL = try mmsbExecutable()
+        process.executableURL = try builtExecutable("CrashWriter")
         process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import MMSB
 import Testing
+@testable import CrashWriter
 @testable import mmsb
 
-/// Process-crash tests (reliability study §3.A1, A2, A7): a child `mmsb crash-writer` writes a seeded
+/// Process-crash tests (reliability study §3.A1, A2, A7): a child `CrashWriter` (a test-support executable) writes a seeded
 /// workload and acknowledges each call on stdout; the test kills it with `SIGKILL` at a random moment,
 /// reopens the store in-process and compares it with an in-memory bus that replayed the same calls.
 ///
@@ -63,7 +64,7 @@ import Testing
         let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 77
-        let first = try runMMSB(["crash-writer", store, "--durability", "none", "--pages", "3", "--seed", "\(seed)", "--calls", "25"])
+        let first = try runCrashWriter([store, "--durability", "none", "--pages", "3", "--seed", "\(seed)", "--calls", "25"])
         #expect(first.status == 0, "stderr: \(first.error)")
         let firstLines = first.output.split(separator: "\n").map(String.init)
         #expect(firstLines.first == "ready 1 1 4")
@@ -73,8 +74,8 @@ import Testing
         #expect(acks.map(\.lsn) == (1...25).map { UInt64(3) + $0 })
         #expect(acks.last?.delta == CrashWorkload.lastDeltaID(ofCall: 25, seed: seed, pages: 3).rawValue)
 
-        let second = try runMMSB(
-            ["crash-writer", store, "--durability", "always", "--pages", "3", "--seed", "\(seed)", "--calls", "10", "--report-recovery"])
+        let second = try runCrashWriter(
+            [store, "--durability", "always", "--pages", "3", "--seed", "\(seed)", "--calls", "10", "--report-recovery"])
         #expect(second.status == 0, "stderr: \(second.error)")
         // The first run's checkpoint covers everything: nothing torn, nothing unfinished.
         #expect(second.error == "recovery 29 torn - unfinished -\n")
@@ -102,7 +103,7 @@ import Testing
     ])
     func badOptionsAreCleanErrors(options: [String], mention: String) throws {
         let directory = ScratchDirectory()
-        let result = try runMMSB(["crash-writer", directory.path + "/store"] + options)
+        let result = try runCrashWriter([directory.path + "/store"] + options)
         #expect(result.status != 0)
         #expect(result.error.contains("Error:"))
         #expect(result.error.contains(mention))
@@ -116,21 +117,21 @@ import Testing
         // A plain file where the store should be.
         let file = directory.path + "/file"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
-        let notAStore = try runMMSB(["crash-writer", file, "--calls", "1"])
+        let notAStore = try runCrashWriter([file, "--calls", "1"])
         #expect(notAStore.status != 0)
         #expect(notAStore.error.contains("Error: \(file) is a file, not an MMSB store"))
 
         // A store written with another page count, and with another seed.
         let store = directory.path + "/store"
-        let made = try runMMSB(["crash-writer", store, "--pages", "3", "--seed", "5", "--calls", "4"])
+        let made = try runCrashWriter([store, "--pages", "3", "--seed", "5", "--calls", "4"])
         #expect(made.status == 0, "stderr: \(made.error)")
-        let otherPages = try runMMSB(["crash-writer", store, "--pages", "4", "--seed", "5", "--calls", "1"])
+        let otherPages = try runCrashWriter([store, "--pages", "4", "--seed", "5", "--calls", "1"])
         #expect(otherPages.status != 0)
         #expect(otherPages.error.contains("Error: the store holds 3 pages"))
         let seedSix = CrashWorkload.lastDeltaID(ofCall: 4, seed: 5, pages: 3).rawValue
         // Another seed may by chance put a call boundary at the same delta; only a mismatch must be an error.
         if CrashWorkload.call(after: DeltaID(seedSix + 1), seed: 6, pages: 3) == nil {
-            let otherSeed = try runMMSB(["crash-writer", store, "--pages", "3", "--seed", "6", "--calls", "1"])
+            let otherSeed = try runCrashWriter([store, "--pages", "3", "--seed", "6", "--calls", "1"])
             #expect(otherSeed.status != 0)
             #expect(otherSeed.error.contains("are not a whole number of calls"))
         }
@@ -140,20 +141,22 @@ import Testing
         }
     }
 
-    @Test func isHiddenFromHelpButParses() throws {
+    @Test func theUsersToolHasNoTestCommand() throws {
         let help = try runMMSB(["--help"])
         #expect(help.status == 0)
-        #expect(!help.output.contains("crash-writer"))
-        let command = try #require(
-            try MMSBCommand.parseAsRoot(["crash-writer", "/tmp/x", "--durability", "batched", "--pages", "5", "--seed", "9"])
-                as? CrashWriterCommand)
+        #expect(!help.output.contains("crash-writer") && !help.output.contains("CrashWriter"))
+        let run = try runMMSB(["crash-writer", "/tmp/x"])
+        #expect(run.status == 64)
+    }
+
+    @Test func theWriterParsesItsOptions() throws {
+        let command = try CrashWriterCommand.parse(["/tmp/x", "--durability", "batched", "--pages", "5", "--seed", "9"])
         #expect(command.durability == .batched)
         #expect(command.pages == 5)
         #expect(command.seed == 9)
         #expect(command.calls == nil)
         #expect(!command.reportRecovery)
-        let reporting = try #require(try MMSBCommand.parseAsRoot(["crash-writer", "/tmp/x", "--report-recovery"]) as? CrashWriterCommand)
-        #expect(reporting.reportRecovery)
+        #expect(try CrashWriterCommand.parse(["/tmp/x", "--report-recovery"]).reportRecovery)
     }
 
     @Test func settingsComeFromTheEnvironment() throws {
@@ -374,7 +377,7 @@ extension CrashHarness {
                 child = try killedChild(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery"]),
                     errorFile: errorFile, delay: Double(ms) / 1_000, afterReady: false)
             case .clean(let calls):
-                let result = try runMMSB(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery", "--calls", "\(calls)"]))
+                let result = try runCrashWriter(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery", "--calls", "\(calls)"]))
                 child = ChildResult(status: result.status, killed: false, sawReady: result.output.hasPrefix("ready "), output: result.output, error: result.error)
             case .raced(let calls, let ms):
                 child = try killedChild(writerArguments(store: store, mode: round.mode, seed: seed, extra: ["--report-recovery", "--calls", "\(calls)"]),

@@ -1,6 +1,7 @@
 import Foundation
 import MMSB
 import Testing
+@testable import CrashWriter
 @testable import mmsb
 
 /// A disk that fills up: the writer runs with a file-size limit, so its log's `pwrite` fails as on a
@@ -11,8 +12,8 @@ import Testing
         let directory = ScratchDirectory()
         let store = directory.path + "/store"
         let seed: UInt64 = 2_024
-        let result = try runMMSB([
-            "crash-writer", store, "--durability", mode.rawValue, "--pages", "4", "--seed", "\(seed)",
+        let result = try runCrashWriter([
+            store, "--durability", mode.rawValue, "--pages", "4", "--seed", "\(seed)",
             "--calls", "100000", "--file-size-limit", "65536",
         ])
         #expect(result.status != 0)

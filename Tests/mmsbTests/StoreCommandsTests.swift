@@ -571,7 +571,10 @@ import Testing
 
     @Test func everyStoreCommandHasHelp() throws {
         let root = try runMMSB(["--help"])
-        for command in ["inspect", "log", "replay", "checkpoint", "verify", "import", "demo"] {
+        for command in [
+            "inspect", "log", "replay", "checkpoint", "verify", "import", "demo", "create", "create-page", "delete-page", "write", "read",
+            "pages", "metadata", "add-edge", "remove-edge", "set-rule", "watch", "recover",
+        ] {
             #expect(root.output.contains("  \(command) "), "root help lists \(command)")
         }
         let expectations: [String: [String]] = [
@@ -582,6 +585,18 @@ import Testing
             "verify": ["digest"],
             "import": ["--skip-invalid", "--into-existing", "MMSBLOG1", "MMSBSNAP"],
             "demo": ["--keep", "--page-size", "--message"],
+            "create": ["Example:"],
+            "create-page": ["--size", "--id", "--location", "--name", "--meta", "Example:"],
+            "delete-page": ["--json"],
+            "write": ["--offset", "--text", "--hex", "--file", "--stdin", "--salvage", "Examples:"],
+            "read": ["--offset", "--length", "--format", "--at-lsn", "hexdump", "Examples:"],
+            "pages": ["--at-lsn", "--json", "lock-free"],
+            "metadata": ["--set", "--remove", "Example:"],
+            "add-edge": ["--type", "cycle", "Example:"],
+            "remove-edge": ["--type"],
+            "set-rule": ["--none", "passthrough", "Examples:"],
+            "watch": ["--from-lsn", "--limit", "--interval", "tail -f", "Examples:"],
+            "recover": ["--salvage", "--dry-run", "torn tail"],
         ]
         for (command, words) in expectations {
             let help = try runMMSB([command, "--help"])

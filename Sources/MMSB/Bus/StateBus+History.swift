@@ -103,6 +103,29 @@ extension StateBus {
         }
     }
 
+    /// What opening the store for writing with `recovery` would do: the torn tail it would cut, the
+    /// unfinished segment it would remove and, with ``RecoveryMode/salvage``, the records and files it
+    /// would drop. No file is changed and no lock is taken.
+    ///
+    /// - Throws: ``LogError/locked(path:)`` when another process has the store open for writing, as
+    ///   opening it would (its last record may be half written, which is no torn tail); the errors of
+    ///   ``open(at:options:)`` for a missing or foreign store, and ``LogError/corrupt(file:offset:reason:)``
+    ///   for damage that `recovery` would refuse too.
+    public static func recoveryPlan(forStoreAt directory: String, recovery: RecoveryMode = .tolerateTornTail) throws -> RecoveryReport {
+        let snapshot = try snapshot(of: directory)
+        if snapshot.writerActive { throw LogError.locked(path: snapshot.path + "/" + OpenStore.lockName) }
+        let manifest = snapshot.manifest
+        var walk = LogRecovery(directory: OpenStore.logDirectory(snapshot.path), store: manifest.store, mode: recovery)
+        walk.snapshot = snapshot
+        walk.dryRun = true
+        walk.cleanEndLSN = manifest.cleanEndLSN
+        let start = manifest.checkpointLSN > 0 ? manifest.checkpointLSN + 1 : manifest.firstLiveSegmentLSN
+        var report = try walk.run(into: nil, firstLSN: manifest.firstLiveSegmentLSN, startLSN: start, nextDeltaID: nil).report
+        report.checkpointLSN = LSN(manifest.checkpointLSN)
+        if report.lastLSN.rawValue < manifest.checkpointLSN { report.lastLSN = LSN(manifest.checkpointLSN) }
+        return report
+    }
+
     /// Counts and sizes of a store's log and checkpoint. Read-only.
     public static func summary(ofStoreAt directory: String) throws -> StoreSummary {
         try summary(of: snapshot(of: directory))

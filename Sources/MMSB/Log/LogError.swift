@@ -17,7 +17,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(file: String, offset: Int, reason: String)
     /// A log segment is missing from the chain: records `expectedLSN` onwards cannot be found.
     case missingSegment(expectedLSN: UInt64, file: String)
-    /// Another process holds the store open for writing.
+    /// Another process holds the store open for writing; `path` is the store's lock file.
     case locked(path: String)
     /// A system call failed; `errno` is its error number. Nothing was acknowledged that is not durable.
     case io(operation: String, path: String, errno: Int32)
@@ -59,7 +59,10 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missingSegment(let lsn, let file):
             return "log segment missing: no segment holds record \(lsn) (expected \(file))"
         case .locked(let path):
-            return "\(path) is open for writing by another process"
+            // `path` is the store's LOCK file: name the store, which is what the caller opened.
+            let store = path.hasSuffix("/LOCK") ? String(path.dropLast(5)) : path
+            return "\(store) is open for writing by another process (it holds \(path)); read-only opens work beside it, "
+                + "changes must wait until it closes the store"
         case .io(let operation, let path, let errno):
             return "\(operation) failed for \(path): \(Self.errnoText(errno)) (errno \(errno))"
         case .poisoned(let cause):

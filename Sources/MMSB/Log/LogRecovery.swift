@@ -11,12 +11,15 @@ import Darwin
 ///
 /// When writing (`readOnly` false) it cuts a torn tail, or salvages, as ``RecoveryMode`` says, and
 /// removes empty or unfinished last segments; every change it makes is durable before it returns.
-/// Read-only walks never change a file: they stop at the first bad record.
+/// Read-only walks never change a file: they stop at the first bad record. A dry run (`dryRun`) walks
+/// as a writer would, salvaging included, and reports what it would cut and remove, changing nothing.
 struct LogRecovery {
     let directory: String
     let store: StoreID
     let mode: RecoveryMode
     var readOnly = false
+    /// Report what a writing walk would cut and remove, without touching a file.
+    var dryRun = false
     /// Stop before the first record past this point (time travel).
     var target: ReplayTarget?
     /// Called with every record read (decoded), its segment and offset; return false to stop.
@@ -40,6 +43,13 @@ struct LogRecovery {
         readOnly = true
         cleanEndLSN = snapshot.manifest.cleanEndLSN
     }
+
+    /// Whether this walk cuts and removes files.
+    private var changesFiles: Bool { !readOnly && !dryRun }
+    /// Whether damage before the tail is salvaged (or, in a dry run, reported as what salvage would drop).
+    private var salvages: Bool { (!readOnly || dryRun) && mode == .salvage }
+    /// Whether a cut or removal is reported as made (or, in a dry run, as one that would be made).
+    private var reportsChanges: Bool { !readOnly || dryRun }
 
     /// Where the log continues after recovery.
     struct Outcome {
@@ -79,9 +89,9 @@ struct LogRecovery {
             let bytes = segment.bytes
             // A crash while a segment was being started can leave it with its size but not its header.
             if isLast, let reason = Self.unfinishedSegment(bytes) {
-                if !readOnly { try removeDurably(path) }
+                if changesFiles { try removeDurably(path) }
                 report.unfinishedSegment = RecoveryReport.Damage(
-                    file: path, offset: 0, bytesDropped: bytes.count, filesDropped: readOnly ? [] : [path], reason: reason)
+                    file: path, offset: 0, bytesDropped: bytes.count, filesDropped: reportsChanges ? [path] : [], reason: reason)
                 break
             }
             let header = try SegmentHeader.decode(bytes, file: path, store: store)
@@ -91,7 +101,7 @@ struct LogRecovery {
             guard header.baseLSN == expectedLSN else {
                 if header.baseLSN > expectedLSN {
                     // A segment is missing: with salvage the chain ends here.
-                    if !readOnly, mode == .salvage, index > 0 {
+                    if salvages, index > 0 {
                         let previous = try pinnedSegment(name: names[index - 1])
                         report.salvaged = try salvage(
                             names, keepingThrough: index - 1, cut: previous.path, at: previous.bytes.count, size: previous.bytes.count,
@@ -139,7 +149,7 @@ struct LogRecovery {
                     // (a cleanly closed log ends exactly at its last record: anything else is damage).
                     if isLast, !closedCleanly(firstLSN: firstLSN) {
                         // A read-only walk reports the torn tail but leaves the file as it is.
-                        if !readOnly { try cut(path, at: offset) }
+                        if changesFiles { try cut(path, at: offset) }
                         report.tornTail = RecoveryReport.Damage(
                             file: path, offset: offset, bytesDropped: bytes.count - offset, filesDropped: [],
                             reason: "\(reason) (at offset \(badOffset))")
@@ -150,7 +160,7 @@ struct LogRecovery {
                         : reason
                     // Damage in a sealed segment is corruption for every reader; only a writable open
                     // may salvage it.
-                    guard !readOnly, mode == .salvage else { throw .corrupt(file: path, offset: badOffset, reason: what) }
+                    guard salvages else { throw .corrupt(file: path, offset: badOffset, reason: what) }
                     report.salvaged = try salvage(
                         names, keepingThrough: index, cut: path, at: offset, size: bytes.count, firstDropped: expectedLSN,
                         reason: "\(what) (at offset \(badOffset))")
@@ -160,13 +170,13 @@ struct LogRecovery {
             lastSegment = (path, offset)
             // An empty last segment (a crash right after rotation or open) holds nothing: remove it so
             // the next segment can start at the same LSN.
-            if recordsInSegment == 0, isLast, !readOnly { try removeDurably(path) }
+            if recordsInSegment == 0, isLast, changesFiles { try removeDurably(path) }
         }
         // A clean close recorded where the log ends: a log that ends earlier lost records.
         if mustBeIntact(expectedLSN, firstLSN: firstLSN) {
             let file = lastSegment?.path ?? directory
             let reason = "the store was closed cleanly with its log ending at LSN \(cleanEndLSN), but the log ends at LSN \(expectedLSN - 1)"
-            guard !readOnly, mode == .salvage else { throw .corrupt(file: file, offset: lastSegment?.size ?? 0, reason: reason) }
+            guard salvages else { throw .corrupt(file: file, offset: lastSegment?.size ?? 0, reason: reason) }
             report.salvaged = RecoveryReport.Damage(
                 file: file, offset: lastSegment?.size ?? 0, bytesDropped: 0, filesDropped: [], reason: reason,
                 recordsDropped: Int(cleanEndLSN - expectedLSN + 1), droppedLSNs: LSN(expectedLSN)...LSN(cleanEndLSN), totalBytesDropped: 0)
@@ -213,13 +223,15 @@ struct LogRecovery {
             if let last = Self.lastReadableLSN(segment.bytes, store: store) { lastDropped = max(lastDropped ?? 0, last) }
         }
         if cleanEndLSN >= firstDropped { lastDropped = max(lastDropped ?? 0, cleanEndLSN) }
-        for file in later.reversed() { try FileSystem.remove(file) }
-        if !later.isEmpty { try FileSystem.synchronizeDirectory(directory) }
+        if changesFiles {
+            for file in later.reversed() { try FileSystem.remove(file) }
+            if !later.isEmpty { try FileSystem.synchronizeDirectory(directory) }
+        }
         var dropped = later
         if offset <= SegmentHeader.size, size > offset {
-            try removeDurably(path)
+            if changesFiles { try removeDurably(path) }
             dropped.insert(path, at: 0)
-        } else if size > offset {
+        } else if size > offset, changesFiles {
             try cut(path, at: offset)
         }
         var damage = RecoveryReport.Damage(
