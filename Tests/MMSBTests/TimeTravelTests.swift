@@ -58,13 +58,15 @@ import Testing
         }
     }
 
-    @Test func aViewIsReadOnlyAndLeavesTheFilesAlone() throws {
+    /// A view has no changing calls (a `view.write(…)` does not compile); opening one changes no file,
+    /// and it says which LSN it shows.
+    @Test func aViewLeavesTheFilesAloneAndNamesItsLSN() throws {
         let directory = TemporaryDirectory()
         _ = try Self.build(directory.path, keepHistory: true)
         let before = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/log").sorted()
         let view = try StateBus.open(at: directory.path, asOf: .lsn(3))
-        #expect(throws: LogError.readOnly) { try view.write(page: 1, offset: 0, bytes: [1]) }
-        #expect(throws: LogError.readOnly) { try view.createPage(size: 4) }
+        #expect(view.lsn == LSN(3))
+        #expect(try StateBus.openReadOnly(at: directory.path).lsn == LSN(11))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/log").sorted() == before)
     }
 

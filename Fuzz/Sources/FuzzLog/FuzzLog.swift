@@ -1,16 +1,6 @@
 @_spi(Fuzzing) import MMSB
 import FuzzSupport
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Set `MMSB_FUZZ_GUARD_KNOWN_BUGS=1` to skip inputs that hit bugs already reported (see
-/// `FuzzEntryPoints.overrunsBuffer`), so that a run can look for new ones until those are fixed.
-let guardKnownBugs = getenv("MMSB_FUZZ_GUARD_KNOWN_BUGS") != nil
-
 /// One input: byte 0 chooses the parser, the rest is what it reads.
 ///
 /// Byte 0, bits 0–6 modulo 5: 0 segment header, 1 manifest slot, 2 records (no header), 3 whole segment
@@ -25,9 +15,9 @@ func fuzzLog(_ data: UnsafeRawBufferPointer) -> CInt {
     switch (selector & 0x7F) % 5 {
     case 0: outcome = FuzzEntryPoints.segmentHeader(input, fixChecksums: fix)
     case 1: outcome = FuzzEntryPoints.manifestSlot(input, fixChecksums: fix)
-    case 2: outcome = FuzzEntryPoints.records(input, fixChecksums: fix, guardKnownBugs: guardKnownBugs)
-    case 3: outcome = FuzzEntryPoints.segment(input, fixChecksums: fix, guardKnownBugs: guardKnownBugs)
-    default: outcome = FuzzEntryPoints.replay(input, fixChecksums: fix, guardKnownBugs: guardKnownBugs)
+    case 2: outcome = FuzzEntryPoints.records(input, fixChecksums: fix)
+    case 3: outcome = FuzzEntryPoints.segment(input, fixChecksums: fix)
+    default: outcome = FuzzEntryPoints.replay(input, fixChecksums: fix)
     }
     if let mismatch = outcome.mismatch { fatalError("oracle mismatch: \(mismatch)") }
     return 0

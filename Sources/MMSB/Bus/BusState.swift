@@ -67,13 +67,6 @@ struct BusState: ~Copyable {
         return scratch
     }
 
-    /// Takes `count` consecutive delta ids and returns the first.
-    @inline(__always)
-    mutating func takeDeltaIDs(_ count: Int) -> UInt64 {
-        defer { nextDeltaID += UInt64(count) }
-        return nextDeltaID
-    }
-
     /// The slot of `page`, or the error a delta for a missing page gets.
     @inline(__always)
     func slot(forDeltaTo page: PageID) throws(DeltaError) -> PageTable.Slot {

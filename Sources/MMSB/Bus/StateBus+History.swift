@@ -7,24 +7,27 @@ import Darwin
 #endif
 
 extension StateBus {
-    /// A read-only, in-memory bus holding the store's state at `target`, rebuilt bit for bit from the
-    /// store's checkpoint and log. No file is changed and no lock is taken, so this works beside a live
-    /// writer (records it is still writing are not seen).
+    /// A read-only view of the store's state at `target`, rebuilt bit for bit from the store's
+    /// checkpoint and log. No file is changed and no lock is taken, so this works beside a live writer
+    /// (records it is still writing are not seen). The view has no changing calls.
     ///
     /// - Throws: ``LogError/historyUnavailable(target:earliest:)`` when the target lies before what the
     ///   store keeps (its checkpoint, unless it was opened with ``StoreOptions/keepHistory``);
     ///   ``LogError/targetBeyondLog(target:last:)`` for an LSN or epoch past the end of the log; the
     ///   errors of ``open(at:options:)`` for a missing, foreign or damaged store.
-    public static func open(at directory: String, asOf target: ReplayTarget, configuration: Configuration = Configuration()) throws -> StateBus {
-        try rebuild(directory, target: target, fullReplay: false, configuration: configuration)
+    public static func open(at directory: String, asOf target: ReplayTarget, configuration: Configuration = Configuration()) throws -> StateView {
+        let (bus, lsn) = try rebuild(snapshot(of: directory), target: target, fullReplay: false, configuration: configuration)
+        return StateView(bus: bus, lsn: LSN(lsn))
     }
 
-    /// A read-only, in-memory bus holding the store's latest state (checkpoint plus the whole log),
-    /// without taking the store's lock: for tools that look at a store beside its writer.
+    /// A read-only view of the store's latest state (checkpoint plus the whole log), without taking
+    /// the store's lock: for tools that look at a store beside its writer (records it writes later are
+    /// not seen).
     ///
     /// - Throws: the errors of ``open(at:options:)`` for a missing, foreign or damaged store.
-    public static func openReadOnly(at directory: String, configuration: Configuration = Configuration()) throws -> StateBus {
-        try rebuild(directory, target: nil, fullReplay: false, configuration: configuration)
+    public static func openReadOnly(at directory: String, configuration: Configuration = Configuration()) throws -> StateView {
+        let (bus, lsn) = try rebuild(snapshot(of: directory), target: nil, fullReplay: false, configuration: configuration)
+        return StateView(bus: bus, lsn: LSN(lsn))
     }
 
     /// Rebuilds a read-only bus from a store's files: up to `target` (or the whole log), from the
@@ -85,7 +88,6 @@ extension StateBus {
             throw LogError.historyUnavailable(target: targetText, earliest: LSN(manifest.checkpointLSN))
         default: break
         }
-        bus.markReadOnly()
         return (bus, last)
     }
 

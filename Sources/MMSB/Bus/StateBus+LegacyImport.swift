@@ -37,8 +37,12 @@ extension StateBus {
     /// then applied in order as deltas with their original epochs and sources (the bus gives them new
     /// delta ids). A page the log writes but the snapshot lacks is created first, as large as the largest
     /// extent the log writes to it. The bus must not hold the ids being imported.
-    /// - Parameter skipInvalid: skip and report frames the bus refuses (stale epochs, bounds) instead of
-    ///   stopping at the first; the original's shared log files often mix several states.
+    /// - Parameters:
+    ///   - snapshot: an `MMSBSNAP` checkpoint of the original, or `nil`.
+    ///   - log: an `MMSBLOG1` transaction log of the original, or `nil`; applied from the snapshot's log
+    ///     offset on when both are given.
+    ///   - skipInvalid: skip and report frames the bus refuses (stale epochs, bounds) instead of
+    ///     stopping at the first; the original's shared log files often mix several states.
     /// - Throws: ``LegacyFormatError/invalidDelta(offset:_:)`` for a refused frame (unless skipping),
     ///   ``PageError`` for pages that cannot be created, and the bus's log errors.
     @discardableResult

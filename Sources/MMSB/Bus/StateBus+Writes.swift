@@ -14,7 +14,7 @@ extension StateBus {
 
     /// Writes `bytes` at `offset` of a page as one delta; the bytes are copied before the call returns.
     ///
-    /// - Throws: as ``write(page:offset:bytes:source:intent:)-([UInt8])``.
+    /// - Throws: as ``write(page:offset:bytes:source:intent:)-(_,_,[UInt8],_,_)``.
     @discardableResult
     public func write(
         page: PageID, offset: Int, bytes: UnsafeRawBufferPointer, source: DeltaSource = .user, intent: String? = nil

@@ -23,7 +23,7 @@ import Synchronization
 /// - ``info(page:)``
 /// - ``pages()``
 /// ### Writing
-/// - ``write(page:offset:bytes:source:intent:)-([UInt8])``
+/// - ``write(page:offset:bytes:source:intent:)-(_,_,[UInt8],_,_)``
 /// - ``update(page:to:source:intent:)``
 /// - ``apply(_:)-(Delta)``
 /// - ``apply(_:)-([Delta])``
@@ -81,24 +81,13 @@ public final class StateBus: Sendable {
     nonisolated(unsafe) private(set) var store: OpenStore?
     /// Shares syncs among concurrent writers when the store's durability is `always`. Set with `journal`.
     nonisolated(unsafe) private(set) var groupCommit: GroupCommit?
-    /// Whether the bus is a read-only view of a store's past; set once, before the bus is handed out.
-    nonisolated(unsafe) private(set) var isReadOnly = false
     /// Set by ``close()``: from then on every change fails with ``LogError/closed``, in memory as on disk.
     let isClosed = Atomic<Bool>(false)
 
     /// Marks the bus as being rebuilt from a log: changes apply as logged, no wave runs, until
-    /// ``attach(_:store:)`` or ``endReplay()``.
+    /// ``attach(_:store:)`` (a view of the past stays so: it never changes again).
     func beginReplay() {
         state.withWriteLock { $0.propagation.isReplaying = true }
-    }
-
-    func endReplay() {
-        state.withWriteLock { $0.propagation.isReplaying = false }
-    }
-
-    /// Makes the bus refuse every change from now on (a view of the past).
-    func markReadOnly() {
-        state.withWriteLock { _ in isReadOnly = true }
     }
 
     /// An empty in-memory bus.
@@ -142,7 +131,6 @@ public final class StateBus: Sendable {
     /// Runs a change under the write lock: directly, or in a group that shares one sync (`always`).
     @inline(__always)
     func change<R>(_ body: (inout BusState) throws -> R) throws -> R {
-        if isReadOnly { throw LogError.readOnly }
         if isClosed.load(ordering: .acquiring) { throw LogError.closed }
         let result: R
         if let groupCommit {

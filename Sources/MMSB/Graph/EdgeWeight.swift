@@ -1,7 +1,7 @@
 /// The weight of a data edge, for semiring rules: one semiring element in eight little-endian bytes.
 ///
 /// A weight is stored as raw bits so that the graph, the log and checkpoints need not know which
-/// semiring reads it; ``SemiringRule`` decodes it with its semiring's element encoding. An edge without
+/// semiring reads it; the semiring rule (``RecomputeRule/semiring(_:)``) decodes it with its semiring's element encoding. An edge without
 /// a weight counts as the semiring's `one` (⊗ identity), so plain data edges pass values through.
 public struct EdgeWeight: Hashable, Sendable, CustomStringConvertible {
     /// The eight bytes of the weight as a little-endian integer.

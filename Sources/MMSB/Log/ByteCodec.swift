@@ -55,12 +55,6 @@ struct ByteWriter {
         varint(array.count)
         bytes.append(contentsOf: array)
     }
-
-    /// Bytes needed for `value` as a varint.
-    @inline(__always)
-    static func varintSize(_ value: UInt64) -> Int {
-        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
-    }
 }
 
 /// Why decoding stopped: the reader's position and what was expected there.

@@ -10,9 +10,6 @@
 /// works on a copy of the input in which each checksum (segment header salt and CRC, manifest slot CRC,
 /// the masked CRC of each record just before it is read) has been recomputed, so mutations reach the
 /// decoders behind the checks.
-///
-/// `guardKnownBugs` skips inputs that would hit a bug already found and reported, so that fuzzing can
-/// go on past it until it is fixed (see ``overrunsBuffer(_:at:)``). Leave it off to test the code as it is.
 @_spi(Fuzzing) public enum FuzzEntryPoints {
     /// What one input did.
     public struct Outcome: Sendable, Equatable {
@@ -69,19 +66,19 @@
     /// Reads `input` as the records of a segment (no header) whose header is ``recordHeader``, record by
     /// record as recovery does, until the end of data or the first invalid record. Each decoded record
     /// must survive encode → decode unchanged.
-    public static func records(_ input: UnsafeRawBufferPointer, fixChecksums: Bool, guardKnownBugs: Bool = false) -> Outcome {
+    public static func records(_ input: UnsafeRawBufferPointer, fixChecksums: Bool) -> Outcome {
         var bytes = Array(input)
-        return scanRecords(&bytes, from: 0, header: recordHeader, fixChecksums: fixChecksums, guardKnownBugs: guardKnownBugs)
+        return scanRecords(&bytes, from: 0, header: recordHeader, fixChecksums: fixChecksums)
     }
 
     /// Reads `input` as a whole segment file: the 64-byte header (store not checked), then its records
     /// as ``records(_:fixChecksums:)`` does.
-    public static func segment(_ input: UnsafeRawBufferPointer, fixChecksums: Bool, guardKnownBugs: Bool = false) -> Outcome {
+    public static func segment(_ input: UnsafeRawBufferPointer, fixChecksums: Bool) -> Outcome {
         var bytes = Array(input)
         if fixChecksums { fixSegmentHeader(&bytes) }
         guard let header = decodeHeader(bytes) else { return Outcome() }
         var outcome = scanRecords(
-            &bytes, from: SegmentHeader.size, header: header, fixChecksums: fixChecksums, guardKnownBugs: guardKnownBugs)
+            &bytes, from: SegmentHeader.size, header: header, fixChecksums: fixChecksums)
         outcome.decoded += 1
         return outcome
     }
@@ -90,7 +87,7 @@
     /// deltas records through the fast path (``StateBus/replayDeltas(_:bodyStart:end:firstDeltaID:)``,
     /// straight from the bytes) on one and decoded into ``Delta`` values (``StateBus/replay(_:)``) on the
     /// other. Both must accept or refuse the same records and end with the same pages.
-    public static func replay(_ input: UnsafeRawBufferPointer, fixChecksums: Bool, guardKnownBugs: Bool = false) -> Outcome {
+    public static func replay(_ input: UnsafeRawBufferPointer, fixChecksums: Bool) -> Outcome {
         var bytes = Array(input)
         let header = recordHeader
         let salt = header.salt
@@ -105,7 +102,6 @@
         var nextDeltaID = header.firstDeltaID
         scan: while true {
             if fixChecksums { fixRecord(&bytes, at: offset, salt: salt) }
-            if guardKnownBugs, overrunsBuffer(bytes, at: offset) { break scan }
             let step = bytes.withUnsafeBytes { (segment) -> ReplayStep in
                 let frame: RecordFrame.Frame
                 switch RecordFrame.readFrame(
@@ -238,31 +234,6 @@
         storeCRC(&bytes, over: 0..<60, at: 60)
     }
 
-    /// Known bug (found by this fuzzer): whether the record at `offset` announces a length that ends past
-    /// the buffer by up to the length field's own size. `RecordFrame.readFrame` bounds the length by the
-    /// bytes left *before* the length field, so it then reads `[offset + 4, end)` (CRC) and the body
-    /// past the end of the segment: an out-of-bounds read in release builds, a trap in debug builds.
-    static func overrunsBuffer(_ bytes: [UInt8], at offset: Int) -> Bool {
-        guard offset >= 0, bytes.count - offset >= RecordFrame.minimumBytes else { return false }
-        return bytes.withUnsafeBytes { view in
-            var reader = ByteReader(view, from: offset + 4)
-            do throws(DecodeFailure) {
-                let length = try reader.count("record length", limit: min(LogLimits.maximumRecordBytes, reader.remaining))
-                return reader.position + length > view.count
-            } catch {
-                return false
-            }
-        }
-    }
-
-    /// Known bug (found by this fuzzer): whether decoding a deltas record could overflow the delta id
-    /// counter. `LogRecord.Body.decode` advances `nextDeltaID` with a trapping `+= 1`, and the first id
-    /// comes from the segment header's unchecked first-delta-id field, so a header holding
-    /// 2⁶⁴ − 1 and one deltas record trap.
-    static func overflowsDeltaIDs(_ nextDeltaID: UInt64, _ bytes: [UInt8]) -> Bool {
-        nextDeltaID > UInt64.max - UInt64(bytes.count)
-    }
-
     /// Recomputes the masked CRC of the record at `offset` when its length field is readable and fits.
     /// Leaves end-of-data markers (a zero length) alone.
     private static func fixRecord(_ bytes: inout [UInt8], at offset: Int, salt: UInt32) {
@@ -286,7 +257,7 @@
 
     /// Reads records from `start` as recovery does; each decoded record must survive encode → decode.
     private static func scanRecords(
-        _ bytes: inout [UInt8], from start: Int, header: SegmentHeader, fixChecksums: Bool, guardKnownBugs: Bool
+        _ bytes: inout [UInt8], from start: Int, header: SegmentHeader, fixChecksums: Bool
     ) -> Outcome {
         let salt = header.salt
         var outcome = Outcome()
@@ -296,7 +267,6 @@
         var nextDeltaID = header.firstDeltaID
         while true {
             if fixChecksums { fixRecord(&bytes, at: offset, salt: salt) }
-            if guardKnownBugs, overrunsBuffer(bytes, at: offset) || overflowsDeltaIDs(nextDeltaID, bytes) { return outcome }
             let before = nextDeltaID
             let result = bytes.withUnsafeBytes { segment in
                 RecordFrame.decode(

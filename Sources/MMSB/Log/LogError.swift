@@ -25,8 +25,6 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case poisoned(cause: String)
     /// The bus (and its store, if it has one) was closed: ``StateBus/close()`` was called.
     case closed
-    /// A read-only bus (a view of the past) cannot change.
-    case readOnly
     /// The state asked for lies before the oldest state the store can rebuild: its log before
     /// `earliest` was deleted by a checkpoint (open with keepHistory to keep it).
     case historyUnavailable(target: String, earliest: LSN)
@@ -69,8 +67,6 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the store stopped accepting writes after a storage failure (\(cause)); reopen it to recover"
         case .closed:
             return "the bus is closed: close() was called, so it accepts no more changes (open the store again to change it)"
-        case .readOnly:
-            return "this bus is a read-only view of the store's past; open the store to change it"
         case .historyUnavailable(let target, let earliest):
             return "cannot rebuild the state at \(target): the store keeps history only from LSN \(earliest) on "
                 + "(its older log was removed by a checkpoint; open with keepHistory to keep it)"

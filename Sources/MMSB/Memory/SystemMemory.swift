@@ -45,12 +45,6 @@ enum SystemMemory {
         munmap(pointer, roundUp(bytes, to: pageSize))
     }
 
-    /// Tells the kernel it may drop the physical pages behind `bytes` at `pointer`; they read back
-    /// as zeros. The corresponding C function is `madvise(MADV_DONTNEED)`.
-    static func discard(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-        madvise(pointer, bytes, Int32(MADV_DONTNEED))
-    }
-
     @inline(__always)
     static func roundUp(_ value: Int, to multiple: Int) -> Int {
         (value + multiple - 1) / multiple * multiple

@@ -2,7 +2,7 @@
 ///
 /// Noncopyable: a writer cannot be duplicated, and the mutable views it gives are noncopyable too,
 /// so write access never spreads by copying. Block pools create writers (with
-/// ``BlockSet/writer(block:)``) only for blocks they hand out as mutable, and ``freeze()`` turns one
+/// `BlockSet.writer(block:)`) only for blocks they hand out as mutable, and ``freeze()`` turns one
 /// into a ``BlockReader`` once the block is registered. An immutable block offers only a reader,
 /// whose API has no way to write.
 public struct BlockWriter: ~Copyable, Sendable {

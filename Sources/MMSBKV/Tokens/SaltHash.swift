@@ -1,7 +1,7 @@
 import MMSB
 
 /// A token id. Dynamo's `Token = u32`; signed ids from a tokenizer are reinterpreted bit for bit
-/// (so `-1` becomes `0xFFFF_FFFF`), which ``Token(truncatingIfNeeded:)`` does.
+/// (so `-1` becomes `0xFFFF_FFFF`), which `Token(truncatingIfNeeded:)` does.
 public typealias Token = UInt32
 
 /// The seed of every hash of a sequence: it separates tenants, models and adapters, so equal

@@ -16,8 +16,12 @@ public struct TokenBlock: Hashable, Sendable {
 
     /// Hashes `tokens` as one block following `parent` (`nil`: the first block of a sequence).
     ///
-    /// - Parameter extraHash: A multimodal block's extra hash, mixed into the block hash as Dynamo's
-    ///   `from_tokens_with_extra` does; `nil` for plain text.
+    /// - Parameters:
+    ///   - tokens: The block's tokens.
+    ///   - saltHash: The seed of every hash of the sequence; ``SaltHash/zero`` for Dynamo's `None`.
+    ///   - parent: The sequence hash of the block before; `nil` for a sequence's first block.
+    ///   - extraHash: A multimodal block's extra hash, mixed into the block hash as Dynamo's
+    ///     `from_tokens_with_extra` does; `nil` for plain text.
     public init(tokens: [Token], saltHash: SaltHash, parent: SequenceHash?, extraHash: UInt64? = nil) {
         var hash = TokenHashing.blockHash(of: tokens, saltHash: saltHash)
         if let extraHash { hash = TokenHashing.blockHash(tokenHash: hash, extraHash: extraHash, saltHash: saltHash) }

@@ -25,6 +25,8 @@ public struct TokenBlockSequence: Hashable, Sendable {
     /// Cuts `tokens` into blocks of `blockSize` and hashes every full block.
     ///
     /// - Parameters:
+    ///   - tokens: The sequence's tokens; those after the last full block wait in the current block.
+    ///   - blockSize: Tokens per block, 1 or more.
     ///   - saltHash: The seed; ``SaltHash/zero`` for Dynamo's `None`.
     ///   - extraBlockHashes: Per-block multimodal extra hashes (Dynamo's `new_with_extra_hashes`);
     ///     block *i* uses entry *i* when there is one and it is not `nil`.

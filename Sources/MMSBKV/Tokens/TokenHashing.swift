@@ -52,8 +52,12 @@ public enum TokenHashing {
     /// a trailing partial block has none. The fast path of ``TokenBlockSequence``: no per-block
     /// allocation.
     ///
-    /// - Parameter parent: The sequence hash of the block before `tokens[0]`, if the tokens
-    ///   continue a sequence; `nil` when they start one.
+    /// - Parameters:
+    ///   - tokens: The tokens to hash.
+    ///   - blockSize: Tokens per block, 1 or more.
+    ///   - saltHash: The seed of every hash; ``SaltHash/zero`` for Dynamo's `None`.
+    ///   - parent: The sequence hash of the block before `tokens[0]`, if the tokens continue a
+    ///     sequence; `nil` when they start one.
     /// - Throws: ``TokenBlockError/invalidBlockSize(_:)`` when `blockSize` is less than 1.
     /// - Complexity: O(n).
     public static func sequenceHashes(

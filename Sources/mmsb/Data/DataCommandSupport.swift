@@ -42,7 +42,7 @@ enum StoreAccess {
 
     /// The store's state read-only, at `lsn` or its latest; takes no lock, so it works beside a writer
     /// (its records written later are not seen).
-    static func readOnly(_ path: String, atLSN lsn: UInt64? = nil) throws -> StateBus {
+    static func readOnly(_ path: String, atLSN lsn: UInt64? = nil) throws -> StateView {
         try StoreDirectory.requireExisting(path)
         let configuration = StateBus.Configuration(deviceMemory: .emulateInHostMemory)
         if let lsn { return try StateBus.open(at: path, asOf: .lsn(LSN(lsn)), configuration: configuration) }

@@ -79,7 +79,7 @@ enum Fixture {
     static let firstSegment = "log/00000000000000000001.seg"
 
     /// The store's latest state, rebuilt read-only.
-    static func latest(_ store: String) throws -> StateBus {
+    static func latest(_ store: String) throws -> StateView {
         let summary = try StateBus.summary(ofStoreAt: store)
         return try StateBus.open(at: store, asOf: .lsn(max(summary.lastLSN, summary.checkpointLSN)))
     }
