@@ -111,7 +111,7 @@ import Glibc
 
     /// A descriptor of the storage file at `path`, as an export names it.
     static func descriptor(_ path: String, storageID: UInt64) throws -> BlocksetDescriptor {
-        let config = try LayoutConfig(numBlocks: blocks, numLayers: 1, outerDim: 1, pageSize: 16, innerDim: 128, alignment: 4_096, dtypeWidthBytes: 2)
+        let config = try LayoutConfiguration(numBlocks: blocks, numLayers: 1, outerDim: 1, pageSize: 16, innerDim: 128, alignment: 4_096, dtypeWidthBytes: 2)
         return BlocksetDescriptor(
             index: 0, config: config, layoutKind: .fullyContiguous, storageKind: .disk, location: path, storageID: storageID,
             generation: 1, byteCount: UInt64(blocks * blockBytes))

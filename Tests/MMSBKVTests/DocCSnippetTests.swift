@@ -23,14 +23,14 @@ import Testing
         #expect(hashes.count == 2)
 
         // snippet: Sources/MMSBKV/MMSBKV.docc/KVBlockManager.md
-        let model = KvManagerModelConfig(numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64, dtype: .fp16)
-        let config = try KvBlockManagerConfigBuilder()
+        let model = KVManagerModelConfiguration(numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64, dtype: .fp16)
+        let config = try KVBlockManagerConfigurationBuilder()
             .model(model)
-            .device(KvManagerLayoutConfig(numBlocks: 64, storage: .simulatedDevice))
-            .host(KvManagerLayoutConfig(numBlocks: 256, storage: .system))
+            .device(KVManagerLayoutConfiguration(numBlocks: 64, storage: .simulatedDevice))
+            .host(KVManagerLayoutConfiguration(numBlocks: 256, storage: .system))
             .offloadMode(.manual)
             .build()
-        let manager = try KvBlockManager(config)
+        let manager = try KVBlockManager(config)
         let device = try manager.tier(.device)
 
         let blocks = try device.pool.allocateBlocksBlocking(hashes.count)

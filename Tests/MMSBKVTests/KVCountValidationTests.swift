@@ -59,8 +59,8 @@ import Testing
                 try BlockPool(BlockPoolConfiguration(blockCount: count, pageSize: 4))
             }
         }
-        #expect(throws: KvBlockManagerError.self) { try ManagerFixture.manager(device: limit + 1, host: nil) }
-        #expect(throws: KvBlockManagerError.self) { try ManagerFixture.manager(device: 4, host: Int.max) }
+        #expect(throws: KVBlockManagerError.self) { try ManagerFixture.manager(device: limit + 1, host: nil) }
+        #expect(throws: KVBlockManagerError.self) { try ManagerFixture.manager(device: 4, host: Int.max) }
     }
 
     /// Onboarding more blocks than the device has at all is refused before any copy.
@@ -76,7 +76,7 @@ import Testing
         try host.pool.markComplete(extra, sequenceHash: SequenceHash(3))
         let three = host.pool.matchSequenceHashesBlocking([1, 2].map(SequenceHash.init)) + (try host.pool.registerBlocksBlocking([extra]))
         #expect(three.count == 3)
-        #expect(throws: KvBlockManagerError.self) { try manager.onboard(three, from: .host) }
+        #expect(throws: KVBlockManagerError.self) { try manager.onboard(three, from: .host) }
         #expect(device.pool.available == 2)
         #expect(device.pool.liveLeases == 0)
         try host.pool.releaseBlocking(three)

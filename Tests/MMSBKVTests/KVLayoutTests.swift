@@ -2,8 +2,8 @@
 import Testing
 
 /// The reference test configuration of spec §1.6: 3 layers, outer 2, page 4, inner 16, 2-byte dtype.
-private func referenceConfig(blocks: Int = 4, alignment: Int = 1) throws -> LayoutConfig {
-    try LayoutConfig(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 4, innerDim: 16, alignment: alignment, dtypeWidthBytes: 2)
+private func referenceConfig(blocks: Int = 4, alignment: Int = 1) throws -> LayoutConfiguration {
+    try LayoutConfiguration(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 4, innerDim: 16, alignment: alignment, dtypeWidthBytes: 2)
 }
 
 @Suite struct KVLayoutTests {
@@ -55,7 +55,7 @@ private func referenceConfig(blocks: Int = 4, alignment: Int = 1) throws -> Layo
         for blocks in [1, 2, 7] {
             for alignment in [1, 8, 256] {
                 for outer in [1, 2] {
-                    let config = try LayoutConfig(
+                    let config = try LayoutConfiguration(
                         numBlocks: blocks, numLayers: 3, outerDim: outer, pageSize: 3, innerDim: 5, alignment: alignment, dtypeWidthBytes: 2)
                     let layout = try BlockLayout(config: config, kind: kind)
                     var ranges: [Range<Int>] = []
@@ -87,23 +87,23 @@ private func referenceConfig(blocks: Int = 4, alignment: Int = 1) throws -> Layo
     }
 
     @Test func configValidation() {
-        func field(_ body: () throws -> LayoutConfig) -> String? {
+        func field(_ body: () throws -> LayoutConfiguration) -> String? {
             do { _ = try body(); return nil } catch let error as LayoutError {
-                if case .invalidConfig(let field, _, _) = error { return field }
+                if case .invalidConfiguration(let field, _, _) = error { return field }
                 return "other"
             } catch { return "other" }
         }
-        #expect(field { try LayoutConfig(numBlocks: 0, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1) } == "numBlocks")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 0, outerDim: 1, pageSize: 1, innerDim: 1) } == "numLayers")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 3, pageSize: 1, innerDim: 1) } == "outerDim")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 0, pageSize: 1, innerDim: 1) } == "outerDim")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 0, innerDim: 1) } == "pageSize")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 0) } == "innerDim")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, alignment: 24) } == "alignment")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, dtypeWidthBytes: 0) } == "dtypeWidthBytes")
-        #expect(field { try LayoutConfig(numBlocks: 1, numLayers: 1, outerDim: 2, pageSize: 16, innerDim: 128, alignment: 4096) } == nil)
+        #expect(field { try LayoutConfiguration(numBlocks: 0, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1) } == "numBlocks")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 0, outerDim: 1, pageSize: 1, innerDim: 1) } == "numLayers")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 3, pageSize: 1, innerDim: 1) } == "outerDim")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 0, pageSize: 1, innerDim: 1) } == "outerDim")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 0, innerDim: 1) } == "pageSize")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 0) } == "innerDim")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, alignment: 24) } == "alignment")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, dtypeWidthBytes: 0) } == "dtypeWidthBytes")
+        #expect(field { try LayoutConfiguration(numBlocks: 1, numLayers: 1, outerDim: 2, pageSize: 16, innerDim: 128, alignment: 4096) } == nil)
         #expect(throws: LayoutError.tooLarge) {
-            try LayoutConfig(numBlocks: Int.max / 2, numLayers: 128, outerDim: 2, pageSize: 1024, innerDim: 1024)
+            try LayoutConfiguration(numBlocks: Int.max / 2, numLayers: 128, outerDim: 2, pageSize: 1024, innerDim: 1024)
         }
         #expect(DType.bf16.byteWidth == 2 && DType.fp32.byteWidth == 4 && DType.int64.byteWidth == 8)
     }
@@ -122,7 +122,7 @@ private func referenceConfig(blocks: Int = 4, alignment: Int = 1) throws -> Layo
         #expect(try runs(contiguous, blockFirst).count == 3)   // K and V of a layer are adjacent on both sides
         #expect(try runs(contiguous, outerFirst).count == 6)   // every region on its own
         #expect(try runs(outerFirst, outerFirst).count == 6)
-        let other = try BlockLayout(config: LayoutConfig(numBlocks: 4, numLayers: 3, outerDim: 1, pageSize: 4, innerDim: 16), kind: .fullyContiguous)
+        let other = try BlockLayout(config: LayoutConfiguration(numBlocks: 4, numLayers: 3, outerDim: 1, pageSize: 4, innerDim: 16), kind: .fullyContiguous)
         #expect(throws: BlockDataError.self) { try runs(contiguous, other) }
         #expect(throws: BlockDataError.layout(.invalidBlockIndex(2, count: 1))) {
             let single = try BlockLayout(config: referenceConfig(blocks: 1), kind: .fullyContiguous)

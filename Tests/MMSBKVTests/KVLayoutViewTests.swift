@@ -3,7 +3,7 @@ import Testing
 
 private func layout(_ kind: LayoutKind, blocks: Int = 4) throws -> BlockLayout {
     try BlockLayout(
-        config: LayoutConfig(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 4, innerDim: 16, dtypeWidthBytes: 2), kind: kind)
+        config: LayoutConfiguration(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 4, innerDim: 16, dtypeWidthBytes: 2), kind: kind)
 }
 
 /// Views: in place on host memory, mutable only through a writer.
@@ -69,7 +69,7 @@ private func layout(_ kind: LayoutKind, blocks: Int = 4) throws -> BlockLayout {
             try BlockSet(layout: big, storage: SystemStorage(byteCount: 100))
         }
         let aligned = try BlockLayout(
-            config: LayoutConfig(numBlocks: 2, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, alignment: 1 << 20), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: 2, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1, alignment: 1 << 20), kind: .fullyContiguous)
         #expect(throws: BlockDataError.storageMisaligned(required: 1 << 20, available: 4096)) {
             try BlockSet(layout: aligned, storage: SystemStorage(byteCount: 1 << 21))
         }

@@ -3,20 +3,20 @@ import Testing
 
 /// Configuration builders and their validation.
 @Suite struct KVManagerConfigTests {
-    private func invalid(_ field: String, _ value: String, _ requirement: String) -> KvBlockManagerError {
-        .invalidConfig(field: field, value: value, requirement: requirement)
+    private func invalid(_ field: String, _ value: String, _ requirement: String) -> KVBlockManagerError {
+        .invalidConfiguration(field: field, value: value, requirement: requirement)
     }
 
     @Test func modelFieldsAreRangeChecked() {
-        let base = KvBlockManagerConfigBuilder().device(KvManagerLayoutConfig(numBlocks: 4, storage: .null))
-        let cases: [(KvManagerModelConfig, KvBlockManagerError)] = [
-            (KvManagerModelConfig(numLayers: 0), invalid("numLayers", "0", "it must be in 1...128")),
-            (KvManagerModelConfig(numLayers: 129), invalid("numLayers", "129", "it must be in 1...128")),
-            (KvManagerModelConfig(outerDim: 3), invalid("outerDim", "3", "it must be in 1...2")),
-            (KvManagerModelConfig(outerDim: 0), invalid("outerDim", "0", "it must be in 1...2")),
-            (KvManagerModelConfig(pageSize: 0), invalid("pageSize", "0", "it must be in 1...1024")),
-            (KvManagerModelConfig(pageSize: 1025), invalid("pageSize", "1025", "it must be in 1...1024")),
-            (KvManagerModelConfig(innerDim: 0), invalid("innerDim", "0", "it must be in 1...32768")),
+        let base = KVBlockManagerConfigurationBuilder().device(KVManagerLayoutConfiguration(numBlocks: 4, storage: .null))
+        let cases: [(KVManagerModelConfiguration, KVBlockManagerError)] = [
+            (KVManagerModelConfiguration(numLayers: 0), invalid("numLayers", "0", "it must be in 1...128")),
+            (KVManagerModelConfiguration(numLayers: 129), invalid("numLayers", "129", "it must be in 1...128")),
+            (KVManagerModelConfiguration(outerDim: 3), invalid("outerDim", "3", "it must be in 1...2")),
+            (KVManagerModelConfiguration(outerDim: 0), invalid("outerDim", "0", "it must be in 1...2")),
+            (KVManagerModelConfiguration(pageSize: 0), invalid("pageSize", "0", "it must be in 1...1024")),
+            (KVManagerModelConfiguration(pageSize: 1025), invalid("pageSize", "1025", "it must be in 1...1024")),
+            (KVManagerModelConfiguration(innerDim: 0), invalid("innerDim", "0", "it must be in 1...32768")),
         ]
         for (model, error) in cases {
             #expect(throws: error) { try base.model(model).build() }
@@ -26,20 +26,20 @@ import Testing
     @Test func tiersAreChecked() {
         let model = ManagerFixture.model
         #expect(throws: invalid("tiers", "none", "configure at least one of device, host, disk")) {
-            try KvBlockManagerConfigBuilder().model(model).build()
+            try KVBlockManagerConfigurationBuilder().model(model).build()
         }
         #expect(throws: invalid("host.numBlocks", "0", "it must be in 1...2147483646")) {
-            try KvBlockManagerConfigBuilder().model(model).host(KvManagerLayoutConfig(numBlocks: 0, storage: .system)).build()
+            try KVBlockManagerConfigurationBuilder().model(model).host(KVManagerLayoutConfiguration(numBlocks: 0, storage: .system)).build()
         }
         #expect(throws: invalid("device.alignment", "3", "it must be a power of two up to 2097152")) {
-            try KvBlockManagerConfigBuilder().model(model).device(KvManagerLayoutConfig(numBlocks: 1, alignment: 3, storage: .null)).build()
+            try KVBlockManagerConfigurationBuilder().model(model).device(KVManagerLayoutConfiguration(numBlocks: 1, alignment: 3, storage: .null)).build()
         }
         #expect(throws: invalid("diskFilter.threshold", "0", "it must be at least 1")) {
-            try KvBlockManagerConfigBuilder().model(model).device(KvManagerLayoutConfig(numBlocks: 1, storage: .null))
+            try KVBlockManagerConfigurationBuilder().model(model).device(KVManagerLayoutConfiguration(numBlocks: 1, storage: .null))
                 .diskFilter(FrequencyFilter.Configuration(threshold: 0)).build()
         }
         #expect(throws: invalid("diskFilter.flushInterval", "0", "it must be at least 1")) {
-            try KvBlockManagerConfigBuilder().model(model).device(KvManagerLayoutConfig(numBlocks: 1, storage: .null))
+            try KVBlockManagerConfigurationBuilder().model(model).device(KVManagerLayoutConfiguration(numBlocks: 1, storage: .null))
                 .diskFilter(FrequencyFilter.Configuration(flushInterval: 0)).build()
         }
     }
@@ -52,14 +52,14 @@ import Testing
         #expect(manager.blockSize == 4)
         #expect(manager.workerID == 0)
         #expect(manager.device?.blocks.layout.blockDataSize == 2 * 2 * 4 * 8 * 2)
-        #expect(throws: KvBlockManagerError.tierNotConfigured(.disk)) {
+        #expect(throws: KVBlockManagerError.tierNotConfigured(.disk)) {
             try ManagerFixture.manager(device: 4, host: 4).tier(.disk)
         }
     }
 
     @Test func managerErrorsDescribeThemselves() {
-        #expect(KvBlockManagerError.tierNotConfigured(.host).description == "the block manager has no host tier")
-        #expect(KvBlockManagerError.invalidConfig(field: "pageSize", value: "0", requirement: "it must be in 1...1024").description
+        #expect(KVBlockManagerError.tierNotConfigured(.host).description == "the block manager has no host tier")
+        #expect(KVBlockManagerError.invalidConfiguration(field: "pageSize", value: "0", requirement: "it must be in 1...1024").description
             == "invalid block manager configuration: pageSize is 0; it must be in 1...1024")
     }
 }

@@ -71,8 +71,8 @@ import Testing
         return (reached, total)
     }
 
-    private static func count(_ table: [KvTransferStatistics.Pair: Int]) -> Int {
-        KvTransferStatistics.count(table, .device, .host)
+    private static func count(_ table: [KVTransferStatistics.Pair: Int]) -> Int {
+        KVTransferStatistics.count(table, .device, .host)
     }
 
     /// The share of registered blocks that reach the host must be at least 95 %. Set

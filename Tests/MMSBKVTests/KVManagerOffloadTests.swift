@@ -5,8 +5,8 @@ import Testing
 
 /// Write-through offload (spec §1.8): queue order, skipped, dropped, filtered, failed.
 @Suite struct KVManagerOffloadTests {
-    private func count(_ table: [KvTransferStatistics.Pair: Int], _ from: KVTier, _ to: KVTier) -> Int {
-        KvTransferStatistics.count(table, from, to)
+    private func count(_ table: [KVTransferStatistics.Pair: Int], _ from: KVTier, _ to: KVTier) -> Int {
+        KVTransferStatistics.count(table, from, to)
     }
 
     @Test func registrationWritesThroughToTheHost() throws {
@@ -147,22 +147,22 @@ import Testing
         let manager = try ManagerFixture.manager()
         let device = try manager.tier(.device)
         let block = try #require(try device.pool.allocateBlocksBlocking(1).first)
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .invalidState(blockID: block.blockID, state: .reset, operation: "offload an unregistered block"))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .invalidState(blockID: block.blockID, state: .reset, operation: "offload an unregistered block"))) {
             try manager.offload(block, from: .device)
         }
         try device.pool.releaseBlocking([block])
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .staleBlock(blockID: block.blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .staleBlock(blockID: block.blockID))) {
             try manager.offload(block, from: .device)
         }
         let registered = try ManagerFixture.writeChain(manager, [5])
         try device.pool.releaseBlocking(registered)
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .staleBlock(blockID: registered[0].blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .staleBlock(blockID: registered[0].blockID))) {
             try manager.offload(registered, from: .device)
         }
-        #expect(throws: KvBlockManagerError.invalidTierPair(from: .host, to: .disk)) {
+        #expect(throws: KVBlockManagerError.invalidTierPair(from: .host, to: .disk)) {
             try manager.offload([], from: .host)
         }
-        #expect(throws: KvBlockManagerError.tierNotConfigured(.disk)) { try manager.offload([], from: .disk) }
+        #expect(throws: KVBlockManagerError.tierNotConfigured(.disk)) { try manager.offload([], from: .disk) }
     }
 
     @Test func backgroundOffloadIsAwaitedWithoutSleeping() async throws {

@@ -25,7 +25,7 @@ import Testing
         try disk.pool.releaseBlocking(onDisk)
         #expect(back.map(\.sequenceHash.value) == hashes)
         #expect(try back.map { try ManagerFixture.bytes(manager, .device, $0) } == expected)
-        #expect(KvTransferStatistics.count(manager.statistics.onboarded, .disk, .device) == 3)
+        #expect(KVTransferStatistics.count(manager.statistics.onboarded, .disk, .device) == 3)
         // Onboarded blocks are registered like any other: matchable, and chained to their parents.
         #expect(device.pool.matchSequenceHashesBlocking(PoolFixture.hashes(hashes)).count == 3)
         // Registration on the device wrote them through to the (cleared) host again.
@@ -61,7 +61,7 @@ import Testing
         device.pool.resetCacheBlocking()
         let held = try device.pool.allocateBlocksBlocking(1)
         let fromHost = host.pool.matchSequenceHashesBlocking(PoolFixture.hashes([1, 2]))
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .notEnoughBlocksAvailable(requested: 2, available: 1))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .notEnoughBlocksAvailable(requested: 2, available: 1))) {
             try manager.onboard(fromHost, from: .host)
         }
         #expect(PoolFixture.cached(device.pool, [1, 2]).isEmpty)
@@ -88,12 +88,12 @@ import Testing
         #expect {
             try manager.onboard(fromHost, from: .host)
         } throws: { error in
-            guard case let .transferFailed(from, to, block, _) = error as? KvBlockManagerError else { return false }
+            guard case let .transferFailed(from, to, block, _) = error as? KVBlockManagerError else { return false }
             return from == .host && to == .device && block == fromHost[0].blockID
         }
         #expect(PoolFixture.cached(device.pool, [1, 2]).isEmpty)
         #expect(device.pool.available == 4)
-        #expect(KvTransferStatistics.count(manager.statistics.onboardFailed, .host, .device) == 1)
+        #expect(KVTransferStatistics.count(manager.statistics.onboardFailed, .host, .device) == 1)
         #expect(try metrics.expectCounter("mmsb_kv_onboard_failed", [("from", "host"), ("to", "device")]).totalValue == 1)
         storage.setFailing(false)
         let back = try manager.onboard(fromHost, from: .host)
@@ -105,22 +105,22 @@ import Testing
         let manager = try ManagerFixture.manager(device: 2, host: 2)
         let device = try manager.tier(.device)
         let host = try manager.tier(.host)
-        #expect(throws: KvBlockManagerError.invalidTierPair(from: .device, to: .device)) { try manager.onboard([], from: .device) }
-        #expect(throws: KvBlockManagerError.tierNotConfigured(.disk)) { try manager.onboard([], from: .disk) }
+        #expect(throws: KVBlockManagerError.invalidTierPair(from: .device, to: .device)) { try manager.onboard([], from: .device) }
+        #expect(throws: KVBlockManagerError.tierNotConfigured(.disk)) { try manager.onboard([], from: .disk) }
         #expect(try manager.onboard([], from: .host).isEmpty)
         try device.pool.releaseBlocking(try ManagerFixture.writeChain(manager, [1]))
         manager.processOffloads()
         let fromHost = host.pool.matchSequenceHashesBlocking(PoolFixture.hashes([1]))
         try host.pool.releaseBlocking(fromHost)
-        #expect(throws: KvBlockManagerError.pool(tier: .host, .staleBlock(blockID: fromHost[0].blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .host, .staleBlock(blockID: fromHost[0].blockID))) {
             try manager.onboard(fromHost, from: .host)
         }
         // A device handle is foreign to the host pool.
         let onDevice = device.pool.matchSequenceHashesBlocking(PoolFixture.hashes([1]))
-        #expect(throws: KvBlockManagerError.pool(tier: .host, .foreignBlock(blockID: onDevice[0].blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .host, .foreignBlock(blockID: onDevice[0].blockID))) {
             try manager.onboard(onDevice, from: .host)
         }
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .foreignBlock(blockID: fromHost[0].blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .foreignBlock(blockID: fromHost[0].blockID))) {
             try device.reader(for: fromHost[0])
         }
         try device.pool.releaseBlocking(onDevice)
@@ -128,7 +128,7 @@ import Testing
         // A released mutable block's bytes cannot be written any more.
         let scratch = try #require(try device.pool.allocateBlocksBlocking(1).first)
         try device.pool.releaseBlocking([scratch])
-        #expect(throws: KvBlockManagerError.pool(tier: .device, .staleBlock(blockID: scratch.blockID))) {
+        #expect(throws: KVBlockManagerError.pool(tier: .device, .staleBlock(blockID: scratch.blockID))) {
             _ = try device.writer(for: scratch)
         }
     }

@@ -6,8 +6,8 @@ import Testing
 /// deterministically in `.manual` mode: such a block is passed over while another candidate is
 /// left, and evicted only after the allocation completed the queued offloads.
 @Suite struct KVManagerPendingOffloadTests {
-    private func count(_ table: [KvTransferStatistics.Pair: Int], _ from: KVTier = .device, _ to: KVTier = .host) -> Int {
-        KvTransferStatistics.count(table, from, to)
+    private func count(_ table: [KVTransferStatistics.Pair: Int], _ from: KVTier = .device, _ to: KVTier = .host) -> Int {
+        KVTransferStatistics.count(table, from, to)
     }
 
     @Test func evictionPassesOverABlockWhoseOffloadIsPending() throws {
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func aPoolWhoseManagerIsGoneStillAllocates() throws {
-        var manager: KvBlockManager? = try ManagerFixture.manager(device: 1, host: 4)
+        var manager: KVBlockManager? = try ManagerFixture.manager(device: 1, host: 4)
         let device = try #require(manager).tier(.device)
         try device.pool.releaseBlocking(try ManagerFixture.writeChain(try #require(manager), [1]))
         manager = nil

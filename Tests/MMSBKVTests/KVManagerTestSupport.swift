@@ -5,28 +5,28 @@ import Testing
 
 /// A small model and tier set for manager tests.
 enum ManagerFixture {
-    static let model = KvManagerModelConfig(numLayers: 2, outerDim: 2, pageSize: 4, innerDim: 8, dtype: .fp16)
+    static let model = KVManagerModelConfiguration(numLayers: 2, outerDim: 2, pageSize: 4, innerDim: 8, dtype: .fp16)
 
     static func manager(
         device: Int? = 8, host: Int? = 8, disk: Int? = nil, diskDirectory: String? = nil,
-        mode: KvOffloadMode = .manual, filter: FrequencyFilter.Configuration? = nil,
-        hostStorage: KvTierStorage = .system, events: (any EventManager)? = nil,
+        mode: KVOffloadMode = .manual, filter: FrequencyFilter.Configuration? = nil,
+        hostStorage: KVTierStorage = .system, events: (any EventManager)? = nil,
         metrics: (any MetricsFactory)? = nil
-    ) throws -> KvBlockManager {
-        var builder = KvBlockManagerConfigBuilder().model(model).offloadMode(mode).diskFilter(filter)
-        if let device { builder = builder.device(KvManagerLayoutConfig(numBlocks: device, storage: .simulatedDevice)) }
-        if let host { builder = builder.host(KvManagerLayoutConfig(numBlocks: host, layout: .layerSeparate(outerContiguous: true), storage: hostStorage)) }
+    ) throws -> KVBlockManager {
+        var builder = KVBlockManagerConfigurationBuilder().model(model).offloadMode(mode).diskFilter(filter)
+        if let device { builder = builder.device(KVManagerLayoutConfiguration(numBlocks: device, storage: .simulatedDevice)) }
+        if let host { builder = builder.host(KVManagerLayoutConfiguration(numBlocks: host, layout: .layerSeparate(outerContiguous: true), storage: hostStorage)) }
         if let disk {
-            builder = builder.disk(KvManagerLayoutConfig(numBlocks: disk, alignment: 4096, storage: .disk(directory: diskDirectory ?? NSTemporaryDirectory())))
+            builder = builder.disk(KVManagerLayoutConfiguration(numBlocks: disk, alignment: 4096, storage: .disk(directory: diskDirectory ?? NSTemporaryDirectory())))
         }
         if let events { builder = builder.eventManager(events) }
         if let metrics { builder = builder.metricsFactory(metrics) }
-        return try KvBlockManager(try builder.build())
+        return try KVBlockManager(try builder.build())
     }
 
     /// Allocates device blocks, fills block i with bytes derived from `seed + i`, completes them as
     /// one chain of `hashes` and registers them.
-    static func writeChain(_ manager: KvBlockManager, _ hashes: [UInt64], seed: UInt8 = 1, priority: UInt32 = 0) throws -> [ImmutableBlock] {
+    static func writeChain(_ manager: KVBlockManager, _ hashes: [UInt64], seed: UInt8 = 1, priority: UInt32 = 0) throws -> [ImmutableBlock] {
         let device = try manager.tier(.device)
         let blocks = try device.pool.allocateBlocksBlocking(hashes.count)
         for (index, block) in blocks.enumerated() {
@@ -42,7 +42,7 @@ enum ManagerFixture {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed) &* 7) }
     }
 
-    static func bytes(_ manager: KvBlockManager, _ tier: KVTier, _ block: ImmutableBlock) throws -> [UInt8] {
+    static func bytes(_ manager: KVBlockManager, _ tier: KVTier, _ block: ImmutableBlock) throws -> [UInt8] {
         try manager.tier(tier).reader(for: block).bytes()
     }
 }

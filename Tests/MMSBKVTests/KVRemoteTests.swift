@@ -4,7 +4,7 @@ import MMSB
 import Testing
 
 private func layout(_ kind: LayoutKind = .fullyContiguous, blocks: Int = 4) throws -> BlockLayout {
-    try BlockLayout(config: LayoutConfig(numBlocks: blocks, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 32), kind: kind)
+    try BlockLayout(config: LayoutConfiguration(numBlocks: blocks, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 32), kind: kind)
 }
 
 private func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
@@ -77,7 +77,7 @@ private func fill(_ set: BlockSet, block: Int, seed: UInt64) throws -> [UInt8] {
     @Test func directAndBufferedSidesOfADiskFileAgree() throws {
         let directory = try KVTemporaryDirectory("coherent")
         let big = try BlockLayout(
-            config: LayoutConfig(numBlocks: 4, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: 4, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
         let disk = try BlockSet.disk(big, directory: directory.path)
         let host = try BlockSet.pinned(big)
         let export = try SerializedBlockset(workerID: 8, blocksets: [disk])
@@ -220,7 +220,7 @@ private func fill(_ set: BlockSet, block: Int, seed: UInt64) throws -> [UInt8] {
     }
 
     @Test func goldenBytes() throws {
-        let config = try LayoutConfig(numBlocks: 2, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1)
+        let config = try LayoutConfiguration(numBlocks: 2, numLayers: 1, outerDim: 1, pageSize: 1, innerDim: 1)
         let export = SerializedBlocksetFixture.make(config: config)
         let hex = export.encoded().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         let expected: [String] = [

@@ -8,7 +8,7 @@ import Testing
     @Test func concurrentCopiesOfDisjointBlocksAreByteExact() async throws {
         let directory = try KVTemporaryDirectory("concurrent")
         let layout = try BlockLayout(
-            config: LayoutConfig(numBlocks: 16, numLayers: 4, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: 16, numLayers: 4, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
         let host = try BlockSet.system(layout)
         let disk = try BlockSet.disk(layout, directory: directory.path)
         let device = try BlockSet.simulatedDevice(layout)
@@ -36,7 +36,7 @@ import Testing
     @Test func batchCopiesRunSeveralInFlightAndReportEachFailure() throws {
         let directory = try KVTemporaryDirectory("batch")
         let layout = try BlockLayout(
-            config: LayoutConfig(numBlocks: 12, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: 12, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
         let host = try BlockSet.pinned(layout)
         let disk = try BlockSet.disk(layout, directory: directory.path)
         var expected: [[UInt8]] = []
@@ -60,7 +60,7 @@ import Testing
 
     @Test func remoteBlocksetsAreShareableBetweenTasks() async throws {
         let layout = try BlockLayout(
-            config: LayoutConfig(numBlocks: 8, numLayers: 1, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: 8, numLayers: 1, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
         let shared = try BlockSet.sharedMemory(layout)
         let export = try SerializedBlockset(workerID: 42, blocksets: [shared])
         let peers = RemoteBlocksets()

@@ -24,7 +24,7 @@ private let kinds: [LayoutKind] = [.fullyContiguous, .layerSeparate(outerContigu
 /// A 3-layer K/V layout whose blocks are 4 KiB multiples in the fully contiguous case (so disk
 /// transfers can go direct) and not otherwise.
 private func layout(_ kind: LayoutKind, blocks: Int = 3) throws -> BlockLayout {
-    try BlockLayout(config: LayoutConfig(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 16, innerDim: 64, alignment: 4096), kind: kind)
+    try BlockLayout(config: LayoutConfiguration(numBlocks: blocks, numLayers: 3, outerDim: 2, pageSize: 16, innerDim: 64, alignment: 4096), kind: kind)
 }
 
 private func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
@@ -95,7 +95,7 @@ private func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
     @Test func incompatibleShapesAreRefused() throws {
         let a = try BlockSet.system(layout(.fullyContiguous))
         let b = try BlockSet.system(BlockLayout(
-            config: LayoutConfig(numBlocks: 3, numLayers: 3, outerDim: 1, pageSize: 16, innerDim: 64), kind: .fullyContiguous))
+            config: LayoutConfiguration(numBlocks: 3, numLayers: 3, outerDim: 1, pageSize: 16, innerDim: 64), kind: .fullyContiguous))
         var writer = try b.writer(block: 0)
         #expect {
             try writer.copy(from: a.reader(block: 0))

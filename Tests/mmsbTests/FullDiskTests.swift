@@ -20,7 +20,7 @@ import Testing
         let errorLines = result.error.split(separator: "\n")
         #expect(errorLines.count == 1, "stderr: \(result.error)")
         #expect(result.error.hasPrefix("Error: "))
-        #expect(result.error.contains("file too large"), "stderr: \(result.error)")
+        #expect(result.error.contains("File too large (errno 27)"), "stderr: \(result.error)")
         #expect(result.error.contains("/log/"), "the error names the file: \(result.error)")
         #expect(!result.error.contains("Fatal error"))
         let acks = result.output.split(separator: "\n").map(String.init).compactMap(CrashHarness.Ack.init)

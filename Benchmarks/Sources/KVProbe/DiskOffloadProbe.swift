@@ -9,7 +9,7 @@ enum DiskOffloadProbe {
 
     static func run(runs: Int, directory: String) throws {
         let big = try BlockLayout(
-            config: LayoutConfig(numBlocks: blocks, numLayers: 32, outerDim: 2, pageSize: 16, innerDim: 1024), kind: .fullyContiguous)
+            config: LayoutConfiguration(numBlocks: blocks, numLayers: 32, outerDim: 2, pageSize: 16, innerDim: 1024), kind: .fullyContiguous)
         let host = try BlockSet.pinned(big)
         for block in 0..<blocks {
             var writer = try host.writer(block: block)

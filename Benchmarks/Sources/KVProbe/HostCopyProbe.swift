@@ -8,7 +8,7 @@ enum HostCopyProbe {
     static let blocks = 64
 
     static func layout(_ kind: LayoutKind) throws -> BlockLayout {
-        try BlockLayout(config: LayoutConfig(numBlocks: blocks, numLayers: 32, outerDim: 2, pageSize: 16, innerDim: 1024), kind: kind)
+        try BlockLayout(config: LayoutConfiguration(numBlocks: blocks, numLayers: 32, outerDim: 2, pageSize: 16, innerDim: 1024), kind: kind)
     }
 
     static func run(runs: Int) throws {

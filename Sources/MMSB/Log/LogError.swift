@@ -62,7 +62,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(store) is open for writing by another process (it holds \(path)); read-only opens work beside it, "
                 + "changes must wait until it closes the store"
         case .io(let operation, let path, let errno):
-            return "\(operation) failed for \(path): \(Self.errnoText(errno)) (errno \(errno))"
+            return "\(operation) failed for \(path): \(SystemErrorText.describe(errno: errno))"
         case .poisoned(let cause):
             return "the store stopped accepting writes after a storage failure (\(cause)); reopen it to recover"
         case .closed:
@@ -76,22 +76,6 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "a log record of \(bytes) bytes exceeds the limit of \(limit) bytes"
         case .counterExhausted(let counter, let limit):
             return "the store's \(counter) counter reached its limit of \(limit): no more changes can be logged"
-        }
-    }
-
-    private static func errnoText(_ code: Int32) -> String {
-        switch code {
-        case 2: "no such file or directory"
-        case 5: "input/output error"
-        case 13: "permission denied"
-        case 17: "file exists"
-        case 20: "not a directory"
-        case 21: "is a directory"
-        case 27: "file too large"
-        case 28: "no space left on device"
-        case 30: "read-only file system"
-        case 122: "disk quota exceeded"
-        default: "system error"
         }
     }
 }

@@ -178,3 +178,12 @@ private func systemExists(_ path: String) -> Bool {
     var status = stat()
     return lstat(path, &status) == 0
 }
+
+/// The one way both libraries tell a system error: the system's own words and the number,
+/// `No space left on device (errno 28)`.
+package enum SystemErrorText {
+    package static func describe(errno code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text) + " (errno \(code))"
+    }
+}

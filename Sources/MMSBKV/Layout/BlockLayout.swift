@@ -1,7 +1,7 @@
-/// The stride maths of a ``LayoutConfig`` arranged as a ``LayoutKind``: where each memory region
+/// The stride maths of a ``LayoutConfiguration`` arranged as a ``LayoutKind``: where each memory region
 /// of each block lies in a storage of ``requiredBytes`` bytes.
 ///
-/// Strides (spec §1.6; `region` = ``LayoutConfig/regionSize``, `align` rounds up to the alignment):
+/// Strides (spec §1.6; `region` = ``LayoutConfiguration/regionSize``, `align` rounds up to the alignment):
 ///
 /// | Kind | outer stride | layer stride | block stride |
 /// |---|---|---|---|
@@ -17,7 +17,7 @@
 /// base-address slack Dynamo adds (`alignment − 1` bytes) is not needed.
 public struct BlockLayout: Hashable, Sendable, CustomStringConvertible {
     /// The validated shape.
-    public let config: LayoutConfig
+    public let config: LayoutConfiguration
     /// The arrangement.
     public let kind: LayoutKind
     /// Distance in bytes between outer index *o* and *o + 1* of the same block and layer.
@@ -32,7 +32,7 @@ public struct BlockLayout: Hashable, Sendable, CustomStringConvertible {
     /// The layout of `config` arranged as `kind`.
     ///
     /// - Throws: ``LayoutError/tooLarge`` when the sizes overflow.
-    public init(config: LayoutConfig, kind: LayoutKind) throws(LayoutError) {
+    public init(config: LayoutConfiguration, kind: LayoutKind) throws(LayoutError) {
         self.config = config
         self.kind = kind
         let region = config.regionSize
@@ -43,21 +43,21 @@ public struct BlockLayout: Hashable, Sendable, CustomStringConvertible {
             layerStride = region * config.outerDim
             let natural = layerStride * config.numLayers
             blockStride = try Self.alignUp(natural, align)
-            let body = try LayoutConfig.multiply(config.numBlocks - 1, blockStride)
+            let body = try LayoutConfiguration.multiply(config.numBlocks - 1, blockStride)
             requiredBytes = try Self.add(body, natural)
         case .layerSeparate(let outerContiguous):
             let layerBytes: Int
             if outerContiguous {
                 blockStride = try Self.alignUp(region, align)
-                outerStride = try LayoutConfig.multiply(blockStride, config.numBlocks)
-                layerBytes = try LayoutConfig.multiply(outerStride, config.outerDim)
+                outerStride = try LayoutConfiguration.multiply(blockStride, config.numBlocks)
+                layerBytes = try LayoutConfiguration.multiply(outerStride, config.outerDim)
             } else {
                 outerStride = region
                 blockStride = try Self.alignUp(region * config.outerDim, align)
-                layerBytes = try LayoutConfig.multiply(blockStride, config.numBlocks)
+                layerBytes = try LayoutConfiguration.multiply(blockStride, config.numBlocks)
             }
             layerStride = try Self.alignUp(layerBytes, max(align, Self.layerArrayAlignment))
-            requiredBytes = try LayoutConfig.multiply(layerStride, config.numLayers)
+            requiredBytes = try LayoutConfiguration.multiply(layerStride, config.numLayers)
         }
     }
 

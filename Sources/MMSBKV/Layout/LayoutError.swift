@@ -1,7 +1,7 @@
 /// Errors of block layouts: a configuration that breaks a rule, or an index out of range.
 public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The configuration field `field` has `value`, which breaks `requirement`.
-    case invalidConfig(field: String, value: Int, requirement: String)
+    case invalidConfiguration(field: String, value: Int, requirement: String)
     /// Block `index` was asked for; the layout has `count` blocks.
     case invalidBlockIndex(Int, count: Int)
     /// Layer `index` was asked for; the layout has `count` layers.
@@ -15,7 +15,7 @@ public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidConfig(let field, let value, let requirement):
+        case .invalidConfiguration(let field, let value, let requirement):
             return "invalid layout configuration: \(field) is \(value), but \(requirement)"
         case .invalidBlockIndex(let index, let count):
             return "block index \(index) is out of range: the layout has \(count) blocks (0..<\(count))"

@@ -1,4 +1,4 @@
-/// One tier of a `KvBlockManager`: its block pool and the bytes of its blocks.
+/// One tier of a `KVBlockManager`: its block pool and the bytes of its blocks.
 ///
 /// The pool decides who holds which block; the block set holds the bytes at the same block ids.
 /// `reader` and `writer` check the handle against the pool first, so a stale handle cannot reach
@@ -18,13 +18,13 @@ public final class KVTierPool: Sendable {
     }
 
     /// Read access to a registered block's bytes.
-    public func reader(for block: ImmutableBlock) throws(KvBlockManagerError) -> BlockReader {
+    public func reader(for block: ImmutableBlock) throws(KVBlockManagerError) -> BlockReader {
         do { try pool.validate(block) } catch { throw .pool(tier: tier, error) }
         do { return try blocks.reader(block: block.blockID) } catch { throw .blockData(tier: tier, error) }
     }
 
     /// Write access to a block this caller allocated and has not registered or released.
-    public func writer(for block: MutableBlock) throws(KvBlockManagerError) -> BlockWriter {
+    public func writer(for block: MutableBlock) throws(KVBlockManagerError) -> BlockWriter {
         do { try pool.validate(block) } catch { throw .pool(tier: tier, error) }
         do { return try blocks.writer(block: block.blockID) } catch { throw .blockData(tier: tier, error) }
     }

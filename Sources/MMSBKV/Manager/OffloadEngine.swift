@@ -19,12 +19,12 @@ final class OffloadEngine: Sendable {
     private let queue = Locked(OffloadQueue())
     /// Held while draining; owns the disk admission filter, which only the drainer touches.
     private let drainer: Locked<FrequencyFilter?>
-    private let statistics = Locked(KvTransferStatistics())
+    private let statistics = Locked(KVTransferStatistics())
     private let tiers: Locked<[KVTier: KVTierPool]> = Locked([:])
-    private let mode: KvOffloadMode
+    private let mode: KVOffloadMode
     private let metrics: KVTransferMetrics?
 
-    init(mode: KvOffloadMode, diskFilter: FrequencyFilter.Configuration?, metrics: KVTransferMetrics?) {
+    init(mode: KVOffloadMode, diskFilter: FrequencyFilter.Configuration?, metrics: KVTransferMetrics?) {
         self.mode = mode
         self.metrics = metrics
         drainer = Locked(diskFilter.map(FrequencyFilter.init))
@@ -34,7 +34,7 @@ final class OffloadEngine: Sendable {
         tiers.withLock { $0 = pools }
     }
 
-    var snapshot: KvTransferStatistics { statistics.withLock { $0 } }
+    var snapshot: KVTransferStatistics { statistics.withLock { $0 } }
     var pending: Int { queue.withLock { $0.count } }
 
     /// The hooks of the pool of `tier`, a tier with a configured slower tier.
@@ -143,7 +143,7 @@ final class OffloadEngine: Sendable {
     }
 
     private func record(_ outcome: Outcome, _ from: KVTier, _ to: KVTier) {
-        let pair = KvTransferStatistics.Pair(from, to)
+        let pair = KVTransferStatistics.Pair(from, to)
         statistics.withLock { stats in
             switch outcome {
             case .offloaded: stats.offloaded[pair, default: 0] += 1
@@ -164,7 +164,7 @@ final class OffloadEngine: Sendable {
     }
 
     func recordOnboard(_ count: Int, from: KVTier, failed: Bool, nanoseconds: UInt64?) {
-        let pair = KvTransferStatistics.Pair(from, .device)
+        let pair = KVTransferStatistics.Pair(from, .device)
         statistics.withLock { stats in
             if failed { stats.onboardFailed[pair, default: 0] += 1 } else { stats.onboarded[pair, default: 0] += count }
         }

@@ -73,7 +73,7 @@ extension BlockPool {
     }
 
     /// Sets the eviction priority (lower is evicted first; 0 after a reset). It is also the block's
-    /// offload priority in a `KvBlockManager`.
+    /// offload priority in a `KVBlockManager`.
     public func setPriority(_ block: MutableBlock, _ priority: UInt32) throws(BlockPoolError) {
         try withCore { (core: inout BlockPoolCore) throws(BlockPoolError) in try core.setPriority(block, priority) }
     }

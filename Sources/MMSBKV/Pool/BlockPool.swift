@@ -79,7 +79,7 @@ public final class BlockPool: Sendable {
     /// Takes `count` blocks, all or nothing: Reset blocks first (oldest returned first), then cached
     /// blocks evicted leaf first, lowest priority first, least recently returned first.
     ///
-    /// In a `KvBlockManager` tier that writes through to a slower tier, a cached block whose offload
+    /// In a `KVBlockManager` tier that writes through to a slower tier, a cached block whose offload
     /// is still queued is evicted only when no other candidate is left, and then only after the
     /// queued offloads were completed on the calling thread (so it is not lost while the slower tier
     /// has room).
@@ -359,7 +359,7 @@ extension BlockPool {
     }
 
     /// Queues registered blocks the caller holds for offload to the next tier, as registration does
-    /// (`KvBlockManager.offload`): every handle is checked first, then each block is marked pending
+    /// (`KVBlockManager.offload`): every handle is checked first, then each block is marked pending
     /// and its request queued under the lock. Without a slower tier it only checks the handles.
     func queueOffloads(_ blocks: [ImmutableBlock]) throws(BlockPoolError) {
         let offload = offload

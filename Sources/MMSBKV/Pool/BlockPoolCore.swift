@@ -35,7 +35,7 @@ struct BlockPoolCore: ~Copyable {
     /// Evictions since the pool was built (read by `BlockPool` for metrics).
     var evictions = 0
     /// Whether newly registered primaries are written through to a slower tier (the pool belongs to a
-    /// `KvBlockManager` tier with a configured lower tier): they are marked `offloadPending` until the
+    /// `KVBlockManager` tier with a configured lower tier): they are marked `offloadPending` until the
     /// offload engine has processed their request.
     let offloadEligible: Bool
     /// Slots marked `offloadPending` (held or inactive).

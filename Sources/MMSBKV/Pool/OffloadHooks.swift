@@ -1,4 +1,4 @@
-/// How the pool of a `KvBlockManager` tier that writes through to a slower tier reaches the
+/// How the pool of a `KVBlockManager` tier that writes through to a slower tier reaches the
 /// manager's offload engine.
 ///
 /// The invariant the pool relies on: a block is marked `offloadPending` only together with queuing

@@ -4,7 +4,7 @@ public struct BlocksetDescriptor: Hashable, Sendable {
     /// The block set's index in its export.
     public var index: UInt32
     /// The block shape.
-    public var config: LayoutConfig
+    public var config: LayoutConfiguration
     /// The arrangement.
     public var layoutKind: LayoutKind
     /// ``StorageKind/sharedMemory`` or ``StorageKind/disk``.

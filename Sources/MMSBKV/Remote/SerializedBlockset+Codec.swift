@@ -96,10 +96,10 @@ extension SerializedBlockset {
             let blocks: UInt64 = try reader.read()
             var dims: [Int] = []
             for _ in 0..<6 { dims.append(Int(try reader.read() as UInt32)) }
-            let config: LayoutConfig
+            let config: LayoutConfiguration
             do {
                 guard blocks <= UInt64(Int.max) else { throw LayoutError.tooLarge }
-                config = try LayoutConfig(
+                config = try LayoutConfiguration(
                     numBlocks: Int(blocks), numLayers: dims[0], outerDim: dims[1], pageSize: dims[2], innerDim: dims[3],
                     alignment: dims[4], dtypeWidthBytes: dims[5])
                 _ = try BlockLayout(config: config, kind: layoutKind)

@@ -5,7 +5,7 @@
 /// writers are handed out by pools, not by this class's public API).
 ///
 /// ```swift
-/// let layout = try BlockLayout(config: LayoutConfig(numBlocks: 64, numLayers: 32, outerDim: 2,
+/// let layout = try BlockLayout(config: LayoutConfiguration(numBlocks: 64, numLayers: 32, outerDim: 2,
 ///                                                   pageSize: 16, innerDim: 1024), kind: .fullyContiguous)
 /// let host = try BlockSet.pinned(layout)
 /// let disk = try BlockSet.disk(layout, directory: "/var/tmp")
@@ -39,7 +39,7 @@ public final class BlockSet: Sendable, CustomStringConvertible {
         let config = layout.config
         do {
             packedLayout = try BlockLayout(
-                config: LayoutConfig(numBlocks: 1, numLayers: config.numLayers, outerDim: config.outerDim,
+                config: LayoutConfiguration(numBlocks: 1, numLayers: config.numLayers, outerDim: config.outerDim,
                                      pageSize: config.pageSize, innerDim: config.innerDim, dtypeWidthBytes: config.dtypeWidthBytes),
                 kind: .fullyContiguous)
         } catch {

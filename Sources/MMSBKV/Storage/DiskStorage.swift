@@ -63,12 +63,12 @@ public final class DiskStorage: KVStorage {
     ///
     /// - Throws: ``StorageError/operationFailed(operation:path:errno:)`` when the file cannot be made or
     ///   sized (e.g. `ENOSPC`); ``StorageError/notAccessible(kind:operation:)`` when direct I/O is
-    ///   ``DirectIO/required`` but unsupported; ``StorageError/invalidConfig(_:)`` for a negative size.
+    ///   ``DirectIO/required`` but unsupported; ``StorageError/invalidConfiguration(_:)`` for a negative size.
     public init(directory: String, byteCount: Int, options: Options = Options()) throws(StorageError) {
-        guard byteCount >= 0 else { throw .invalidConfig("a storage size cannot be negative (\(byteCount))") }
+        guard byteCount >= 0 else { throw .invalidConfiguration("a storage size cannot be negative (\(byteCount))") }
         // Checked before anything is made: the header and the rounding to 4 KiB must not overflow.
         guard byteCount <= Int(off_t.max) - StorageHeader.size - Self.directIOAlignment else {
-            throw .invalidConfig("a disk storage of \(byteCount) bytes is larger than any file can be")
+            throw .invalidConfiguration("a disk storage of \(byteCount) bytes is larger than any file can be")
         }
         storageID = StorageHeader.newStorageID()
         path = directory + "/mmsb-kv-" + String(storageID, radix: 16) + ".blocks"

@@ -22,10 +22,10 @@ final class HostMapping: Sendable {
     /// Maps `byteCount` (≥ 1) zero-filled bytes aligned to `alignment` (a power of two).
     /// The corresponding C function is `mmap`.
     init(byteCount: Int, alignment: Int) throws(StorageError) {
-        guard byteCount >= 1 else { throw .invalidConfig("a storage needs at least 1 byte, not \(byteCount)") }
+        guard byteCount >= 1 else { throw .invalidConfiguration("a storage needs at least 1 byte, not \(byteCount)") }
         let page = HostMapping.pageSize
         guard alignment >= 1, alignment & (alignment - 1) == 0 else {
-            throw .invalidConfig("alignment \(alignment) is not a power of two")
+            throw .invalidConfiguration("alignment \(alignment) is not a power of two")
         }
         let (rounded, overflow) = byteCount.addingReportingOverflow(page - 1)
         guard !overflow else { throw .allocationFailed(bytes: byteCount, errno: 0, detail: "the size overflows") }
@@ -71,10 +71,10 @@ final class HostMapping: Sendable {
 
     /// The alignment the built-in storages give offset 0: at least a page and at least `requested`.
     ///
-    /// - Throws: ``StorageError/invalidConfig(_:)`` unless `requested` is a power of two.
+    /// - Throws: ``StorageError/invalidConfiguration(_:)`` unless `requested` is a power of two.
     static func storageAlignment(_ requested: Int) throws(StorageError) -> Int {
         guard requested >= 1, requested & (requested - 1) == 0 else {
-            throw .invalidConfig("alignment \(requested) is not a power of two")
+            throw .invalidConfiguration("alignment \(requested) is not a power of two")
         }
         return max(requested, pageSize, 4096)
     }

@@ -6,9 +6,9 @@ public final class NullStorage: KVStorage {
 
     /// A null storage that claims `byteCount` bytes.
     ///
-    /// - Throws: ``StorageError/invalidConfig(_:)`` for a negative size.
+    /// - Throws: ``StorageError/invalidConfiguration(_:)`` for a negative size.
     public init(byteCount: Int) throws(StorageError) {
-        guard byteCount >= 0 else { throw .invalidConfig("a storage size cannot be negative (\(byteCount))") }
+        guard byteCount >= 0 else { throw .invalidConfiguration("a storage size cannot be negative (\(byteCount))") }
         self.byteCount = byteCount
     }
 

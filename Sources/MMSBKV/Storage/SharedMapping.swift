@@ -48,7 +48,7 @@ final class SharedMapping: Sendable {
     }
 
     private init(name: String, descriptor: Int32, bytes: Int) throws(StorageError) {
-        guard bytes > 0 else { throw .invalidConfig("shared memory object \(name) is empty") }
+        guard bytes > 0 else { throw .invalidConfiguration("shared memory object \(name) is empty") }
         guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), raw != MAP_FAILED else {
             throw .operationFailed(operation: "mmap", path: name, errno: errno)
         }

@@ -31,15 +31,15 @@ public final class SharedMemoryStorage: HostMemoryStorage {
     ///
     /// - Throws: ``StorageError/operationFailed(operation:path:errno:)`` or
     ///   ``StorageError/allocationFailed(bytes:errno:detail:)`` when the object cannot be made;
-    ///   ``StorageError/invalidConfig(_:)`` for a negative size or an alignment above 4096.
+    ///   ``StorageError/invalidConfiguration(_:)`` for a negative size or an alignment above 4096.
     public init(byteCount: Int, alignment: Int = 1, pinned: Bool = false) throws(StorageError) {
-        guard byteCount >= 0 else { throw .invalidConfig("a storage size cannot be negative (\(byteCount))") }
+        guard byteCount >= 0 else { throw .invalidConfiguration("a storage size cannot be negative (\(byteCount))") }
         // The header and the rounding to whole pages must not overflow (`HostMapping` rounds).
         guard byteCount <= Int(off_t.max) - StorageHeader.size - HostMapping.pageSize else {
-            throw .invalidConfig("a shared memory storage of \(byteCount) bytes is larger than any object can be")
+            throw .invalidConfiguration("a shared memory storage of \(byteCount) bytes is larger than any object can be")
         }
         guard alignment <= StorageHeader.size else {
-            throw .invalidConfig("shared memory storage aligns data to \(StorageHeader.size) bytes, not \(alignment)")
+            throw .invalidConfiguration("shared memory storage aligns data to \(StorageHeader.size) bytes, not \(alignment)")
         }
         storageID = StorageHeader.newStorageID()
         self.byteCount = byteCount

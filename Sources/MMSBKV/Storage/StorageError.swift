@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import MMSB
 
 /// Errors of KV storage: allocation, access, I/O and bounds (the reference API's `StorageError`,
 /// each case carrying the sizes, offsets and `errno` a caller needs).
@@ -14,7 +8,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The storage cannot do `operation` (e.g. a host view of device memory).
     case notAccessible(kind: StorageKind, operation: String)
     /// A parameter is invalid, as `detail` says.
-    case invalidConfig(String)
+    case invalidConfiguration(String)
     /// The system call `operation` failed with `errno` on `path` (`nil` for memory).
     case operationFailed(operation: String, path: String?, errno: Int32)
     /// Bytes `offset ..< offset + count` were asked for; the storage holds `size`.
@@ -25,23 +19,17 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .allocationFailed(let bytes, let code, let detail):
-            return "could not allocate \(bytes) bytes: \(detail)" + (code != 0 ? " (\(Self.describe(errno: code)))" : "")
+            return "could not allocate \(bytes) bytes: \(detail)" + (code != 0 ? " (\(SystemErrorText.describe(errno: code)))" : "")
         case .notAccessible(let kind, let operation):
             return "\(kind) does not support \(operation)"
-        case .invalidConfig(let detail):
+        case .invalidConfiguration(let detail):
             return "invalid storage configuration: \(detail)"
         case .operationFailed(let operation, let path, let code):
-            return "\(operation) failed" + (path.map { " on \($0)" } ?? "") + ": \(Self.describe(errno: code))"
+            return "\(operation) failed" + (path.map { " on \($0)" } ?? "") + ": \(SystemErrorText.describe(errno: code))"
         case .outOfBounds(let offset, let count, let size):
             return "bytes \(offset)..<\(offset &+ count) are out of bounds: the storage holds \(size) bytes"
         case .device(let ordinal, let message):
             return "device \(ordinal): \(message)"
         }
-    }
-
-    /// `strerror` text and the number, e.g. "No space left on device (errno 28)".
-    static func describe(errno code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text) + " (errno \(code))"
     }
 }

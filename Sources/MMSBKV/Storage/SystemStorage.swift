@@ -10,7 +10,7 @@ public final class SystemStorage: HostMemoryStorage {
     /// Allocates `byteCount` zero-filled bytes, offset 0 aligned to max(`alignment`, page size).
     ///
     /// - Throws: ``StorageError/allocationFailed(bytes:errno:detail:)`` when the system has no memory;
-    ///   ``StorageError/invalidConfig(_:)`` for a size below 1 or an alignment that is not a power of two.
+    ///   ``StorageError/invalidConfiguration(_:)`` for a size below 1 or an alignment that is not a power of two.
     public init(byteCount: Int, alignment: Int = 1) throws(StorageError) {
         self.alignment = try HostMapping.storageAlignment(alignment)
         mapping = try HostMapping(byteCount: byteCount, alignment: self.alignment)

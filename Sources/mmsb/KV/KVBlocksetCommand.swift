@@ -13,7 +13,7 @@ struct KVBlocksetCommand: ParsableCommand {
 
     /// The demo layout: 2 layers × K/V × 16 tokens × 64 × 2 bytes = 8 KiB per block.
     static func demoLayout(blocks: Int) throws -> BlockLayout {
-        try BlockLayout(config: LayoutConfig(numBlocks: blocks, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
+        try BlockLayout(config: LayoutConfiguration(numBlocks: blocks, numLayers: 2, outerDim: 2, pageSize: 16, innerDim: 64), kind: .fullyContiguous)
     }
 
     /// The line printed for a block's bytes.

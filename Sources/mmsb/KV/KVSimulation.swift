@@ -1,7 +1,7 @@
 import Foundation
 import MMSBKV
 
-/// Runs a `KVWorkload` over a three-tier `KvBlockManager` as an inference server would use it, and
+/// Runs a `KVWorkload` over a three-tier `KVBlockManager` as an inference server would use it, and
 /// counts what happened.
 ///
 /// Per request: match the prompt on the device; continue the match on the host, then on disk, and
@@ -34,31 +34,31 @@ struct KVSimulation {
         var verified = 0
         var corrupt = 0
         var evictions: [KVTier: Int] = [:]
-        var transfers = KvTransferStatistics()
+        var transfers = KVTransferStatistics()
         var blockBytes = 0
         var seconds = 0.0
     }
 
     let options: Options
-    private let manager: KvBlockManager
+    private let manager: KVBlockManager
     private let device: KVTierPool
     private let host: KVTierPool
     private let disk: KVTierPool
 
     init(_ options: Options) throws {
         self.options = options
-        let model = KvManagerModelConfig(
+        let model = KVManagerModelConfiguration(
             numLayers: options.numLayers, outerDim: 2, pageSize: options.workload.pageSize, innerDim: options.innerDim, dtype: .fp16
         )
-        let config = try KvBlockManagerConfigBuilder()
+        let config = try KVBlockManagerConfigurationBuilder()
             .model(model)
-            .device(KvManagerLayoutConfig(numBlocks: options.deviceBlocks, storage: .simulatedDevice))
-            .host(KvManagerLayoutConfig(numBlocks: options.hostBlocks, storage: .system))
-            .disk(KvManagerLayoutConfig(numBlocks: options.diskBlocks, alignment: 4096, storage: .disk(directory: options.diskDirectory)))
+            .device(KVManagerLayoutConfiguration(numBlocks: options.deviceBlocks, storage: .simulatedDevice))
+            .host(KVManagerLayoutConfiguration(numBlocks: options.hostBlocks, storage: .system))
+            .disk(KVManagerLayoutConfiguration(numBlocks: options.diskBlocks, alignment: 4096, storage: .disk(directory: options.diskDirectory)))
             .offloadMode(.manual)
             .diskFilter(options.diskFilter ? FrequencyFilter.Configuration() : nil)
             .build()
-        manager = try KvBlockManager(config)
+        manager = try KVBlockManager(config)
         device = try manager.tier(.device)
         host = try manager.tier(.host)
         disk = try manager.tier(.disk)

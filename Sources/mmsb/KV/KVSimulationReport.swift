@@ -9,8 +9,8 @@ extension KVSimulation.Report {
             whole == 0 ? "0.0%" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
         }
         func mebibytes(_ blocks: Int) -> String { String(format: "%.1f MiB", Double(blocks * blockBytes) / 1_048_576) }
-        func count(_ table: [KvTransferStatistics.Pair: Int], _ from: KVTier, _ to: KVTier) -> Int {
-            KvTransferStatistics.count(table, from, to)
+        func count(_ table: [KVTransferStatistics.Pair: Int], _ from: KVTier, _ to: KVTier) -> Int {
+            KVTransferStatistics.count(table, from, to)
         }
         let hits = deviceHits + hostHits + diskHits
         let t = transfers
@@ -102,13 +102,13 @@ extension KVSimulation.Report {
         let t = transfers
         func offload(_ from: KVTier, _ to: KVTier) -> JSON.Offload {
             JSON.Offload(
-                blocks: KvTransferStatistics.count(t.offloaded, from, to), skipped: KvTransferStatistics.count(t.skipped, from, to),
-                dropped: KvTransferStatistics.count(t.dropped, from, to), filtered: KvTransferStatistics.count(t.filtered, from, to),
-                failed: KvTransferStatistics.count(t.offloadFailed, from, to))
+                blocks: KVTransferStatistics.count(t.offloaded, from, to), skipped: KVTransferStatistics.count(t.skipped, from, to),
+                dropped: KVTransferStatistics.count(t.dropped, from, to), filtered: KVTransferStatistics.count(t.filtered, from, to),
+                failed: KVTransferStatistics.count(t.offloadFailed, from, to))
         }
         func onboard(_ from: KVTier) -> JSON.Onboard {
             JSON.Onboard(
-                blocks: KvTransferStatistics.count(t.onboarded, from, .device), failed: KvTransferStatistics.count(t.onboardFailed, from, .device))
+                blocks: KVTransferStatistics.count(t.onboarded, from, .device), failed: KVTransferStatistics.count(t.onboardFailed, from, .device))
         }
         return JSON(
             workload: .init(

@@ -2,7 +2,7 @@
 
 /// A serialized blockset with fixed fields, for golden-byte tests.
 enum SerializedBlocksetFixture {
-    static func make(config: LayoutConfig) -> SerializedBlockset {
+    static func make(config: LayoutConfiguration) -> SerializedBlockset {
         SerializedBlockset(workerID: 2, descriptors: [
             BlocksetDescriptor(
                 index: 0, config: config, layoutKind: .fullyContiguous, storageKind: .sharedMemory, location: "/x",

@@ -1,7 +1,7 @@
 import Metrics
 
 /// A KV-cache block manager with optional device (G1), host (G2) and disk (G3) tiers
-/// (reference API `KvBlockManager`).
+/// (reference API `KVBlockManager`).
 ///
 /// Each tier is a `BlockPool` plus the bytes of its blocks. Registering a block in a tier writes it
 /// through to the next slower configured tier: the request is queued (higher priority first, then
@@ -9,9 +9,9 @@ import Metrics
 /// dropped and counted when the lower tier has no block to give, and, for disk, admitted only by the
 /// frequency filter (on by default). `onboard` copies blocks from host or disk back to the device.
 /// A copy that fails never registers its target: the target block goes back to its pool unregistered.
-public final class KvBlockManager: Sendable {
+public final class KVBlockManager: Sendable {
     /// The validated configuration.
-    public let config: KvBlockManagerConfig
+    public let config: KVBlockManagerConfiguration
     /// The device tier, if configured.
     public let device: KVTierPool?
     /// The host tier, if configured.
@@ -21,21 +21,21 @@ public final class KvBlockManager: Sendable {
     private let engine: OffloadEngine
 
     /// Builds every configured tier (allocating its storage).
-    /// - Throws: `invalidConfig` for a bad configuration, `blockData` when a tier's layout or storage
+    /// - Throws: `invalidConfiguration` for a bad configuration, `blockData` when a tier's layout or storage
     ///   cannot be built.
-    public init(_ config: KvBlockManagerConfig) throws(KvBlockManagerError) {
+    public init(_ config: KVBlockManagerConfiguration) throws(KVBlockManagerError) {
         try config.validate()
         self.config = config
         let metrics = config.metricsFactory.map(KVTransferMetrics.init)
         let engine = OffloadEngine(mode: config.offloadMode, diskFilter: config.diskFilter, metrics: metrics)
         self.engine = engine
-        func poolConfiguration(_ tier: KVTier, _ layoutConfig: KvManagerLayoutConfig) -> BlockPoolConfiguration {
+        func poolConfiguration(_ tier: KVTier, _ layoutConfig: KVManagerLayoutConfiguration) -> BlockPoolConfiguration {
             BlockPoolConfiguration(
                 blockCount: layoutConfig.numBlocks, pageSize: config.model.pageSize, duplication: config.duplication, tier: tier,
                 eventManager: config.eventManager, metricsFactory: config.metricsFactory
             )
         }
-        let tierConfigs: [(KVTier, KvManagerLayoutConfig?)] = [(.device, config.device), (.host, config.host), (.disk, config.disk)]
+        let tierConfigs: [(KVTier, KVManagerLayoutConfiguration?)] = [(.device, config.device), (.host, config.host), (.disk, config.disk)]
         // Every pool is checked before any tier's storage is allocated.
         for case let (tier, layoutConfig?) in tierConfigs {
             do { try poolConfiguration(tier, layoutConfig).validate() } catch { throw .pool(tier: tier, error) }
@@ -48,13 +48,13 @@ public final class KvBlockManager: Sendable {
             case .device, nil: false
             }
         }
-        func build(_ tier: KVTier, _ layoutConfig: KvManagerLayoutConfig?) throws(KvBlockManagerError) -> KVTierPool? {
+        func build(_ tier: KVTier, _ layoutConfig: KVManagerLayoutConfiguration?) throws(KVBlockManagerError) -> KVTierPool? {
             guard let layoutConfig else { return nil }
             let model = config.model
             let blocks: BlockSet
             do {
                 let layout = try BlockLayout(
-                    config: LayoutConfig(
+                    config: LayoutConfiguration(
                         numBlocks: layoutConfig.numBlocks, numLayers: model.numLayers, outerDim: model.outerDim,
                         pageSize: model.pageSize, innerDim: model.innerDim, alignment: layoutConfig.alignment,
                         dtypeWidthBytes: model.dtype.byteWidth
@@ -67,7 +67,7 @@ public final class KvBlockManager: Sendable {
             } catch let error as BlockDataError {
                 throw .blockData(tier: tier, error)
             } catch {
-                throw .blockData(tier: tier, .storage(.invalidConfig("\(error)")))
+                throw .blockData(tier: tier, .storage(.invalidConfiguration("\(error)")))
             }
             let pool: BlockPool
             do {
@@ -89,7 +89,7 @@ public final class KvBlockManager: Sendable {
         engine.attach(pools)
     }
 
-    private static func blockSet(_ layout: BlockLayout, _ storage: KvTierStorage) throws -> BlockSet {
+    private static func blockSet(_ layout: BlockLayout, _ storage: KVTierStorage) throws -> BlockSet {
         switch storage {
         case .system: try BlockSet.system(layout)
         case .pinned: try BlockSet.pinned(layout)
@@ -106,7 +106,7 @@ public final class KvBlockManager: Sendable {
     public var workerID: UInt64 { config.workerID }
 
     /// The tier, or `tierNotConfigured`.
-    public func tier(_ tier: KVTier) throws(KvBlockManagerError) -> KVTierPool {
+    public func tier(_ tier: KVTier) throws(KVBlockManagerError) -> KVTierPool {
         let pool: KVTierPool? = switch tier {
         case .device: device
         case .host: host
@@ -119,7 +119,7 @@ public final class KvBlockManager: Sendable {
     // MARK: Offload
 
     /// Transfer counts since the manager was built.
-    public var statistics: KvTransferStatistics { engine.snapshot }
+    public var statistics: KVTransferStatistics { engine.snapshot }
 
     /// Offload requests waiting to be processed.
     public var pendingOffloads: Int { engine.pending }
@@ -140,7 +140,7 @@ public final class KvBlockManager: Sendable {
     /// (until processed, each is protected from eviction like a newly registered block).
     /// - Throws: `tierNotConfigured`; `pool(.staleBlock / .foreignBlock)` for a handle not valid
     ///   there (then nothing is queued); `invalidTierPair` when `tier` has no slower configured tier.
-    public func offload(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KvBlockManagerError) {
+    public func offload(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KVBlockManagerError) {
         let source = try self.tier(tier)
         guard let lower = tier.lower, (try? self.tier(lower)) != nil else {
             throw .invalidTierPair(from: tier, to: tier.lower ?? tier)
@@ -151,7 +151,7 @@ public final class KvBlockManager: Sendable {
     /// A mutable block is never registered, so it cannot be offloaded: always throws
     /// `pool(.invalidState)` (or `staleBlock` for a dead handle), as Dynamo's offload of an
     /// unregistered block does.
-    public func offload(_ block: MutableBlock, from tier: KVTier) throws(KvBlockManagerError) {
+    public func offload(_ block: MutableBlock, from tier: KVTier) throws(KVBlockManagerError) {
         let source = try self.tier(tier)
         let state: BlockState
         do { state = try source.pool.state(of: block) } catch { throw .pool(tier: tier, error) }
@@ -166,7 +166,7 @@ public final class KvBlockManager: Sendable {
     /// device has, `pool(.notEnoughBlocksAvailable)` when short), and if any copy fails every
     /// allocated device block goes back unregistered and `transferFailed` is thrown.
     /// The caller keeps its leases on `blocks`.
-    public func onboard(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KvBlockManagerError) -> [ImmutableBlock] {
+    public func onboard(_ blocks: [ImmutableBlock], from tier: KVTier) throws(KVBlockManagerError) -> [ImmutableBlock] {
         guard tier != .device else { throw .invalidTierPair(from: tier, to: .device) }
         let source = try self.tier(tier)
         let target = try self.tier(.device)
@@ -206,7 +206,7 @@ public final class KvBlockManager: Sendable {
     }
 
     /// `onboard` as an async call.
-    public func onboardBlocks(_ blocks: [ImmutableBlock], from tier: KVTier) async throws(KvBlockManagerError) -> [ImmutableBlock] {
+    public func onboardBlocks(_ blocks: [ImmutableBlock], from tier: KVTier) async throws(KVBlockManagerError) -> [ImmutableBlock] {
         try onboard(blocks, from: tier)
     }
 }

@@ -1,7 +1,7 @@
 /// Errors of the tiered block manager: configuration, tiers, transfers, and the pool errors beneath.
-public enum KvBlockManagerError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum KVBlockManagerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A configuration field breaks its rule.
-    case invalidConfig(field: String, value: String, requirement: String)
+    case invalidConfiguration(field: String, value: String, requirement: String)
     /// The operation needs a tier the manager was built without.
     case tierNotConfigured(KVTier)
     /// The operation does not go between these tiers (onboard goes to the device from host or disk).
@@ -16,7 +16,7 @@ public enum KvBlockManagerError: Error, Sendable, Equatable, CustomStringConvert
 
     public var description: String {
         switch self {
-        case let .invalidConfig(field, value, requirement):
+        case let .invalidConfiguration(field, value, requirement):
             "invalid block manager configuration: \(field) is \(value); \(requirement)"
         case let .tierNotConfigured(tier):
             "the block manager has no \(tier) tier"

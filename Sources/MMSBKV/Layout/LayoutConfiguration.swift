@@ -4,7 +4,7 @@
 ///
 /// A *memory region* is one `[pageSize × innerDim]` slab of one layer and one outer index:
 /// ``regionSize`` = `pageSize × innerDim × dtypeWidthBytes` bytes.
-public struct LayoutConfig: Hashable, Sendable, CustomStringConvertible {
+public struct LayoutConfiguration: Hashable, Sendable, CustomStringConvertible {
     /// Blocks in the layout (at least 1).
     public let numBlocks: Int
     /// Transformer layers per block (at least 1).
@@ -22,27 +22,27 @@ public struct LayoutConfig: Hashable, Sendable, CustomStringConvertible {
 
     /// A validated configuration.
     ///
-    /// - Throws: ``LayoutError/invalidConfig(field:value:requirement:)`` naming the first field that
+    /// - Throws: ``LayoutError/invalidConfiguration(field:value:requirement:)`` naming the first field that
     ///   breaks its rule; ``LayoutError/tooLarge`` when the sizes overflow.
     public init(
         numBlocks: Int, numLayers: Int, outerDim: Int, pageSize: Int, innerDim: Int,
         alignment: Int = 1, dtypeWidthBytes: Int = 2
     ) throws(LayoutError) {
-        guard numBlocks >= 1 else { throw .invalidConfig(field: "numBlocks", value: numBlocks, requirement: "it must be at least 1") }
-        guard numLayers >= 1 else { throw .invalidConfig(field: "numLayers", value: numLayers, requirement: "it must be at least 1") }
+        guard numBlocks >= 1 else { throw .invalidConfiguration(field: "numBlocks", value: numBlocks, requirement: "it must be at least 1") }
+        guard numLayers >= 1 else { throw .invalidConfiguration(field: "numLayers", value: numLayers, requirement: "it must be at least 1") }
         guard outerDim == 1 || outerDim == 2 else {
-            throw .invalidConfig(field: "outerDim", value: outerDim, requirement: "it must be 1 (MLA) or 2 (K and V)")
+            throw .invalidConfiguration(field: "outerDim", value: outerDim, requirement: "it must be 1 (MLA) or 2 (K and V)")
         }
-        guard pageSize >= 1 else { throw .invalidConfig(field: "pageSize", value: pageSize, requirement: "it must be at least 1") }
-        guard innerDim >= 1 else { throw .invalidConfig(field: "innerDim", value: innerDim, requirement: "it must be at least 1") }
+        guard pageSize >= 1 else { throw .invalidConfiguration(field: "pageSize", value: pageSize, requirement: "it must be at least 1") }
+        guard innerDim >= 1 else { throw .invalidConfiguration(field: "innerDim", value: innerDim, requirement: "it must be at least 1") }
         guard alignment >= 1, alignment & (alignment - 1) == 0 else {
-            throw .invalidConfig(field: "alignment", value: alignment, requirement: "it must be a power of two")
+            throw .invalidConfiguration(field: "alignment", value: alignment, requirement: "it must be a power of two")
         }
         guard alignment <= Self.maximumAlignment else {
-            throw .invalidConfig(field: "alignment", value: alignment, requirement: "it must be at most \(Self.maximumAlignment) (2 MiB)")
+            throw .invalidConfiguration(field: "alignment", value: alignment, requirement: "it must be at most \(Self.maximumAlignment) (2 MiB)")
         }
         guard dtypeWidthBytes >= 1, dtypeWidthBytes <= 16 else {
-            throw .invalidConfig(field: "dtypeWidthBytes", value: dtypeWidthBytes, requirement: "it must be 1 to 16")
+            throw .invalidConfiguration(field: "dtypeWidthBytes", value: dtypeWidthBytes, requirement: "it must be 1 to 16")
         }
         self.numBlocks = numBlocks
         self.numLayers = numLayers

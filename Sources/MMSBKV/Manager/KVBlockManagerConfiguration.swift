@@ -1,7 +1,7 @@
 import Metrics
 
-/// The model's KV shape (reference API `KvManagerModelConfig`).
-public struct KvManagerModelConfig: Sendable, Hashable {
+/// The model's KV shape (reference API `KVManagerModelConfiguration`).
+public struct KVManagerModelConfiguration: Sendable, Hashable {
     /// Transformer layers (1 ... 128).
     public var numLayers: Int
     /// 2 for separate K and V, 1 for MLA.
@@ -22,23 +22,23 @@ public struct KvManagerModelConfig: Sendable, Hashable {
         self.dtype = dtype
     }
 
-    /// Throws `invalidConfig` naming the first field out of range.
-    public func validate() throws(KvBlockManagerError) {
+    /// Throws `invalidConfiguration` naming the first field out of range.
+    public func validate() throws(KVBlockManagerError) {
         try Self.check("numLayers", numLayers, 1...128)
         try Self.check("outerDim", outerDim, 1...2)
         try Self.check("pageSize", pageSize, 1...1024)
         try Self.check("innerDim", innerDim, 1...32768)
     }
 
-    static func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws(KvBlockManagerError) {
+    static func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws(KVBlockManagerError) {
         guard range.contains(value) else {
-            throw .invalidConfig(field: field, value: String(value), requirement: "it must be in \(range.lowerBound)...\(range.upperBound)")
+            throw .invalidConfiguration(field: field, value: String(value), requirement: "it must be in \(range.lowerBound)...\(range.upperBound)")
         }
     }
 }
 
 /// Where a tier keeps its bytes.
-public enum KvTierStorage: Sendable {
+public enum KVTierStorage: Sendable {
     /// Heap memory.
     case system
     /// Page-locked host memory where the OS allows (the host tier's usual choice).
@@ -53,8 +53,8 @@ public enum KvTierStorage: Sendable {
     case custom(any KVStorage)
 }
 
-/// One tier's size, layout and storage (reference API `KvManagerLayoutConfig`).
-public struct KvManagerLayoutConfig: Sendable {
+/// One tier's size, layout and storage (reference API `KVManagerLayoutConfiguration`).
+public struct KVManagerLayoutConfiguration: Sendable {
     /// Blocks in the tier.
     public var numBlocks: Int
     /// How a block's layers are laid out.
@@ -62,10 +62,10 @@ public struct KvManagerLayoutConfig: Sendable {
     /// Block alignment in bytes (a power of two).
     public var alignment: Int
     /// Where the bytes live.
-    public var storage: KvTierStorage
+    public var storage: KVTierStorage
 
     /// A tier of `numBlocks` blocks; fully contiguous, unaligned by default.
-    public init(numBlocks: Int, layout: LayoutKind = .fullyContiguous, alignment: Int = 1, storage: KvTierStorage) {
+    public init(numBlocks: Int, layout: LayoutKind = .fullyContiguous, alignment: Int = 1, storage: KVTierStorage) {
         self.numBlocks = numBlocks
         self.layout = layout
         self.alignment = alignment
@@ -74,23 +74,23 @@ public struct KvManagerLayoutConfig: Sendable {
 }
 
 /// How write-through offload runs.
-public enum KvOffloadMode: Sendable, Hashable {
+public enum KVOffloadMode: Sendable, Hashable {
     /// A background task drains the queue as requests arrive; `waitForOffloads` awaits quiescence.
     case background
     /// Requests wait until `processOffloads()` is called: deterministic, for simulations and tests.
     case manual
 }
 
-/// The whole manager configuration (reference API `KvBlockManagerConfig`).
-public struct KvBlockManagerConfig: Sendable {
+/// The whole manager configuration (reference API `KVBlockManagerConfiguration`).
+public struct KVBlockManagerConfiguration: Sendable {
     /// The KV shape shared by every tier.
-    public var model: KvManagerModelConfig
+    public var model: KVManagerModelConfiguration
     /// The device tier (G1), if any.
-    public var device: KvManagerLayoutConfig?
+    public var device: KVManagerLayoutConfiguration?
     /// The host tier (G2), if any.
-    public var host: KvManagerLayoutConfig?
+    public var host: KVManagerLayoutConfiguration?
     /// The disk tier (G3), if any.
-    public var disk: KvManagerLayoutConfig?
+    public var disk: KVManagerLayoutConfiguration?
     /// This worker's id (reference API `WorkerID`).
     public var workerID: UInt64
     /// Receives every pool's block events; nil turns events off.
@@ -100,16 +100,16 @@ public struct KvBlockManagerConfig: Sendable {
     /// Every pool's duplication mode.
     public var duplication: DuplicationMode
     /// How write-through offload runs.
-    public var offloadMode: KvOffloadMode
+    public var offloadMode: KVOffloadMode
     /// Disk admission (spec §1.8); nil admits every block offloaded to disk.
     public var diskFilter: FrequencyFilter.Configuration?
 
-    /// A configuration; `validate()` (run by `KvBlockManager.init` and the builder) checks it.
+    /// A configuration; `validate()` (run by `KVBlockManager.init` and the builder) checks it.
     public init(
-        model: KvManagerModelConfig, device: KvManagerLayoutConfig? = nil, host: KvManagerLayoutConfig? = nil,
-        disk: KvManagerLayoutConfig? = nil, workerID: UInt64 = 0, eventManager: (any EventManager)? = nil,
+        model: KVManagerModelConfiguration, device: KVManagerLayoutConfiguration? = nil, host: KVManagerLayoutConfiguration? = nil,
+        disk: KVManagerLayoutConfiguration? = nil, workerID: UInt64 = 0, eventManager: (any EventManager)? = nil,
         metricsFactory: (any MetricsFactory)? = nil, duplication: DuplicationMode = .allowed,
-        offloadMode: KvOffloadMode = .background, diskFilter: FrequencyFilter.Configuration? = FrequencyFilter.Configuration()
+        offloadMode: KVOffloadMode = .background, diskFilter: FrequencyFilter.Configuration? = FrequencyFilter.Configuration()
     ) {
         self.model = model
         self.device = device
@@ -123,60 +123,60 @@ public struct KvBlockManagerConfig: Sendable {
         self.diskFilter = diskFilter
     }
 
-    /// Throws `invalidConfig` for the first bad field: the model, each tier's block count (1 ...
+    /// Throws `invalidConfiguration` for the first bad field: the model, each tier's block count (1 ...
     /// 2^31 − 2, and no more than `BlockPoolConfiguration.maximumBlockCount`) and alignment (a power
     /// of two up to 2 MiB), at least one tier, and the filter's settings (each at least 1).
-    public func validate() throws(KvBlockManagerError) {
+    public func validate() throws(KVBlockManagerError) {
         try model.validate()
         guard device != nil || host != nil || disk != nil else {
-            throw .invalidConfig(field: "tiers", value: "none", requirement: "configure at least one of device, host, disk")
+            throw .invalidConfiguration(field: "tiers", value: "none", requirement: "configure at least one of device, host, disk")
         }
         for (name, tier) in [("device", device), ("host", host), ("disk", disk)] {
             guard let tier else { continue }
-            try KvManagerModelConfig.check("\(name).numBlocks", tier.numBlocks, 1...Int(Int32.max - 1))
+            try KVManagerModelConfiguration.check("\(name).numBlocks", tier.numBlocks, 1...Int(Int32.max - 1))
             guard tier.numBlocks <= BlockPoolConfiguration.maximumBlockCount else {
-                throw .invalidConfig(
+                throw .invalidConfiguration(
                     field: "\(name).numBlocks", value: String(tier.numBlocks),
                     requirement: "the pool's bookkeeping (\(BlockPoolConfiguration.bookkeepingBytesPerBlock) bytes a block) must fit in "
                         + "this machine's memory: at most \(BlockPoolConfiguration.maximumBlockCount) blocks"
                 )
             }
-            guard tier.alignment >= 1, tier.alignment & (tier.alignment - 1) == 0, tier.alignment <= LayoutConfig.maximumAlignment else {
-                throw .invalidConfig(
+            guard tier.alignment >= 1, tier.alignment & (tier.alignment - 1) == 0, tier.alignment <= LayoutConfiguration.maximumAlignment else {
+                throw .invalidConfiguration(
                     field: "\(name).alignment", value: String(tier.alignment),
-                    requirement: "it must be a power of two up to \(LayoutConfig.maximumAlignment)"
+                    requirement: "it must be a power of two up to \(LayoutConfiguration.maximumAlignment)"
                 )
             }
         }
         if let diskFilter {
             guard diskFilter.threshold >= 1 else {
-                throw .invalidConfig(field: "diskFilter.threshold", value: String(diskFilter.threshold), requirement: "it must be at least 1")
+                throw .invalidConfiguration(field: "diskFilter.threshold", value: String(diskFilter.threshold), requirement: "it must be at least 1")
             }
             guard diskFilter.flushInterval >= 1 else {
-                throw .invalidConfig(field: "diskFilter.flushInterval", value: String(diskFilter.flushInterval), requirement: "it must be at least 1")
+                throw .invalidConfiguration(field: "diskFilter.flushInterval", value: String(diskFilter.flushInterval), requirement: "it must be at least 1")
             }
             guard diskFilter.maxEntries >= 1 else {
-                throw .invalidConfig(field: "diskFilter.maxEntries", value: String(diskFilter.maxEntries), requirement: "it must be at least 1")
+                throw .invalidConfiguration(field: "diskFilter.maxEntries", value: String(diskFilter.maxEntries), requirement: "it must be at least 1")
             }
         }
     }
 }
 
-/// Builds a `KvBlockManagerConfig` step by step (reference API `KvBlockManagerConfigBuilder`).
-public struct KvBlockManagerConfigBuilder: Sendable {
-    private var config = KvBlockManagerConfig(model: KvManagerModelConfig())
+/// Builds a `KVBlockManagerConfiguration` step by step (reference API `KVBlockManagerConfigurationBuilder`).
+public struct KVBlockManagerConfigurationBuilder: Sendable {
+    private var config = KVBlockManagerConfiguration(model: KVManagerModelConfiguration())
 
     /// An empty builder (reference defaults for the model, no tiers).
     public init() {}
 
     /// Sets the KV shape.
-    public func model(_ model: KvManagerModelConfig) -> Self { with { $0.model = model } }
+    public func model(_ model: KVManagerModelConfiguration) -> Self { with { $0.model = model } }
     /// Adds the device tier.
-    public func device(_ layout: KvManagerLayoutConfig) -> Self { with { $0.device = layout } }
+    public func device(_ layout: KVManagerLayoutConfiguration) -> Self { with { $0.device = layout } }
     /// Adds the host tier.
-    public func host(_ layout: KvManagerLayoutConfig) -> Self { with { $0.host = layout } }
+    public func host(_ layout: KVManagerLayoutConfiguration) -> Self { with { $0.host = layout } }
     /// Adds the disk tier.
-    public func disk(_ layout: KvManagerLayoutConfig) -> Self { with { $0.disk = layout } }
+    public func disk(_ layout: KVManagerLayoutConfiguration) -> Self { with { $0.disk = layout } }
     /// Sets this worker's id.
     public func workerID(_ id: UInt64) -> Self { with { $0.workerID = id } }
     /// Sets the event manager.
@@ -186,17 +186,17 @@ public struct KvBlockManagerConfigBuilder: Sendable {
     /// Sets the duplication mode.
     public func duplication(_ mode: DuplicationMode) -> Self { with { $0.duplication = mode } }
     /// Sets the offload mode.
-    public func offloadMode(_ mode: KvOffloadMode) -> Self { with { $0.offloadMode = mode } }
+    public func offloadMode(_ mode: KVOffloadMode) -> Self { with { $0.offloadMode = mode } }
     /// The disk admission filter; nil switches it off (every offload to disk is admitted).
     public func diskFilter(_ filter: FrequencyFilter.Configuration?) -> Self { with { $0.diskFilter = filter } }
 
     /// The validated configuration.
-    public func build() throws(KvBlockManagerError) -> KvBlockManagerConfig {
+    public func build() throws(KVBlockManagerError) -> KVBlockManagerConfiguration {
         try config.validate()
         return config
     }
 
-    private func with(_ change: (inout KvBlockManagerConfig) -> Void) -> Self {
+    private func with(_ change: (inout KVBlockManagerConfiguration) -> Void) -> Self {
         var copy = self
         change(&copy.config)
         return copy

@@ -1,6 +1,6 @@
 /// Counts of transfers between tiers since the manager was built (the same numbers as the
 /// `mmsb_kv_offload_*` / `mmsb_kv_onboard_*` metrics, readable without a metrics backend).
-public struct KvTransferStatistics: Sendable, Hashable {
+public struct KVTransferStatistics: Sendable, Hashable {
     /// A direction between two tiers.
     public struct Pair: Sendable, Hashable, CustomStringConvertible {
         /// The tier blocks were copied from.
