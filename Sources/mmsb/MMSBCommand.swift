@@ -28,7 +28,7 @@ struct MMSBCommand: ParsableCommand {
                 name: "Store",
                 subcommands: [
                     InspectCommand.self, LogCommand.self, VerifyCommand.self, GraphCommand.self, CheckpointCommand.self, ReplayCommand.self,
-                    ImportCommand.self,
+                    ImportCommand.self, BackupCommand.self,
                 ]),
             CommandGroup(name: "KV cache", subcommands: [KVCommand.self]),
         ]

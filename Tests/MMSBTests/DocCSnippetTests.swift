@@ -126,6 +126,22 @@ import Testing
         try reopened.close()
     }
 
+    @Test func aBackup() throws {
+        let scratch = TemporaryDirectory()
+        let directory = scratch.path
+        let backupDirectory = scratch.path + "-backup"
+        defer { try? FileManager.default.removeItem(atPath: backupDirectory) }
+        let bus = try StateBus.open(at: directory)
+        try bus.write(page: try bus.createPage(size: 4), offset: 0, bytes: [5])
+        // snippet: Sources/MMSB/MMSB.docc/WhatSurvivesWhat.md
+        let report = try StateBus.backup(storeAt: directory, to: backupDirectory)    // also beside a writer
+        let check = try StateBus.verify(storeAt: backupDirectory)                    // consistent at report.lsn
+        // end snippet
+        #expect(check.isConsistent && check.lsn == report.lsn && report.lsn == LSN(2))
+        #expect(check.checkpointAndTail == (try bus.stateDigest()))
+        try bus.close()
+    }
+
     // MARK: Time travel
 
     @Test func viewsOfThePast() throws {

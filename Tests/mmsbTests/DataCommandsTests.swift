@@ -249,4 +249,21 @@ import Testing
             "Recovered \(store): found no checkpoint and replayed 0 log records; no torn tail.", "The log ends at LSN 0.",
         ])
     }
+
+    @Test func backupCopiesAStoreBesideItsWriter() throws {
+        let scratch = ScratchDirectory()
+        let store = try storeWithAPage(scratch)
+        try ok(["write", store, "1", "--text", "kept"])
+        let holder = try StateBus.open(at: store)
+        defer { try? holder.close() }
+        let copy = scratch.file("copy")
+        let lines = try ok(["backup", store, copy])
+        #expect(lines.count == 1 && lines[0].hasPrefix("Backed up \(store) at LSN 2 to \(copy): "))
+        #expect(try ok(["read", copy, "1", "--format", "text"]) == ["kept"])
+        expectCleanFailure(try runMMSB(["backup", store, copy]), mentioning: "\(copy) is not an MMSB store: it holds other files")
+        let json = try jsonObject(try #require(try ok(["backup", store, scratch.file("second"), "--json"]).first))
+        #expect(json["lsn"] as? Int == 2)
+        let same = try runMMSB(["backup", store, store + "/"])
+        #expect(same.status == 64 && same.error.contains("another directory"))
+    }
 }

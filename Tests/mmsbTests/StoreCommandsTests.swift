@@ -573,7 +573,7 @@ import Testing
         let root = try runMMSB(["--help"])
         for command in [
             "inspect", "log", "replay", "checkpoint", "verify", "import", "demo", "create", "create-page", "delete-page", "write", "read",
-            "pages", "metadata", "add-edge", "remove-edge", "set-rule", "watch", "recover",
+            "pages", "metadata", "add-edge", "remove-edge", "set-rule", "watch", "recover", "backup",
         ] {
             #expect(root.output.contains("  \(command) "), "root help lists \(command)")
         }
@@ -597,6 +597,7 @@ import Testing
             "set-rule": ["--none", "passthrough", "Examples:"],
             "watch": ["--from-lsn", "--limit", "--interval", "tail -f", "Examples:"],
             "recover": ["--salvage", "--dry-run", "torn tail"],
+            "backup": ["consistent", "Example:"],
         ]
         for (command, words) in expectations {
             let help = try runMMSB([command, "--help"])
