@@ -23,8 +23,7 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new store's directory (absent or empty).")
     var destination: String
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var store: String
@@ -45,7 +44,7 @@ struct BackupCommand: ParsableCommand {
         try StoreDirectory.requireExisting(store)
         let report = try StateBus.backup(storeAt: store, to: destination)
         let path = StoreDirectory.normalized(destination)
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     store: StoreDirectory.normalized(store), destination: path, lsn: report.lsn.rawValue,

@@ -23,8 +23,7 @@ struct CheckpointCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// `checkpoint --json`.
     struct Report: Encodable {
@@ -59,7 +58,7 @@ struct CheckpointCommand: ParsableCommand {
                 !after.checkpoints.contains { "ckpt/" + $0.name == name }
             }
         let checkpointLSN = covered ?? after.checkpointLSN
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     store: StoreDirectory.normalized(store), recovery: bus.recoveryReport.map(StoreJSON.Recovery.init),

@@ -21,11 +21,10 @@ struct GraphCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the graph in Graphviz DOT.")
     var dot = false
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
-        if dot, json { throw ValidationError("--dot and --json are two output formats: give one of them") }
+        if dot, output.json { throw ValidationError("--dot and --json are two output formats: give one of them") }
     }
 
     /// `graph --json`: the pages in the graph, its edges, order and validation.
@@ -73,7 +72,7 @@ struct GraphCommand: ParsableCommand {
             print(Self.dot(graph, rules: rules, names: names))
             return
         }
-        if json {
+        if output.json {
             let check = graph.validate()
             try JSONOutput.print(
                 Report(

@@ -42,8 +42,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the imported records in the log after the closing checkpoint, for `mmsb log` and time travel.")
     var keepHistory = false
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// `import --json`: what was read, what was imported, and where the store's log ends.
     struct Report: Encodable {
@@ -132,7 +131,7 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         let lastLSN = (bus.nextLSN?.rawValue ?? 1) - 1
-        if json {
+        if output.json {
             var read: [Report.LegacyFileRead] = []
             if let snapshot {
                 read.append(.init(path: snapshot.path, kind: "MMSBSNAP", version: Int(snapshot.file.version), pages: snapshot.file.pages.count))

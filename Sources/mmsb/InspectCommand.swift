@@ -25,8 +25,7 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Show the N pages with the most deltas (0 to leave the list out).", valueName: "n"))
     var pages: Int = 10
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         guard pages >= 0 else { throw ValidationError("--pages must not be negative, not \(pages)") }
@@ -40,7 +39,7 @@ struct InspectCommand: ParsableCommand {
             .sorted { $0.deltas != $1.deltas ? $0.deltas > $1.deltas : $0.page < $1.page }
             .prefix(pages)
         let replayed = summary.lastLSN > summary.checkpointLSN ? summary.lastLSN.rawValue - summary.checkpointLSN.rawValue : 0
-        if json {
+        if output.json {
             try JSONOutput.print(Report(summary, path: path, topPages: Array(topPages), replayed: replayed))
             return
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ArgumentParser
 
 /// What `--json` prints: an `Encodable` report through `JSONEncoder` with sorted keys, so that equal
 /// reports give equal bytes and scripts can diff them.
@@ -38,4 +39,10 @@ struct JSONNullable<Value: Encodable>: Encodable {
         var container = encoder.singleValueContainer()
         if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }
+}
+
+/// `--json`, the same flag on every command that prints data.
+struct JSONOutputOption: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text: one object per line (per report, record or block), keys sorted.")
+    var json = false
 }

@@ -55,8 +55,7 @@ struct LogCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Print at most this many records.", valueName: "n"))
     var limit: Int?
 
-    @Flag(name: .long, help: "Print one JSON object per line instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         if let fromLSN, let toLSN, fromLSN > toLSN {
@@ -80,7 +79,7 @@ struct LogCommand: ParsableCommand {
             seen += 1
             guard matches(record) else { return true }
             do throws(CommandLineError) {
-                print(json ? try JSONOutput.text(RecordJSON(record: record)) : Self.text(record))
+                print(output.json ? try JSONOutput.text(RecordJSON(record: record)) : Self.text(record))
             } catch {
                 failure = error
                 return false

@@ -36,8 +36,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The directory of the new store (must not exist, or be empty).", valueName: "dir"))
     var out: String
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// `replay --json`.
     struct Report: Encodable {
@@ -86,7 +85,7 @@ struct ReplayCommand: ParsableCommand {
         guard copy.digest == pastDigest else {
             throw CommandLineError("the new store's digest \(copy.digest) differs from the rebuilt state's \(pastDigest)")
         }
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     store: StoreDirectory.normalized(store), target: target.description, pages: past.pageCount,

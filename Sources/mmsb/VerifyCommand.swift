@@ -31,8 +31,7 @@ struct VerifyCommand: ParsableCommand {
         help: "Also re-run the recompute rules the pages name (standard rules and the demo's) and report pages whose bytes differ from the log.")
     var recompute = false
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text. the exit status is the same.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// `verify --json`: the digests compared, and with --recompute what re-running the rules found.
     struct Report: Encodable {
@@ -97,7 +96,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         try StoreDirectory.requireExisting(store)
         let report = try StateBus.verify(storeAt: store)
-        if json {
+        if output.json {
             let recomputed = try recompute ? recomputeReport() : nil
             try JSONOutput.print(
                 Report(

@@ -18,8 +18,7 @@ struct CreateCommand: ParsableCommand {
     @Argument(help: "The new store's directory.")
     var store: String
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var store: String
@@ -37,7 +36,7 @@ struct CreateCommand: ParsableCommand {
         let bus = try StateBus.open(at: path, options: StoreAccess.writingOptions(create: true, salvage: false))
         let id = bus.storeID?.description ?? ""
         try bus.close()
-        if json {
+        if output.json {
             try JSONOutput.print(Report(store: path, storeID: id))
         } else {
             print("Created an empty store at \(path) (store id \(id)).")

@@ -29,8 +29,7 @@ struct AddEdgeCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var from: UInt64
@@ -51,7 +50,7 @@ struct AddEdgeCommand: ParsableCommand {
             return (try bus.addEdge(from: from.id, to: to.id, type: type.edgeType), StoreAccess.lastLSN(bus))
         }) else { return }
         let (added, lsn) = changed
-        if json {
+        if output.json {
             try JSONOutput.print(Report(from: from.id.rawValue, to: to.id.rawValue, type: type.rawValue, added: added, lsn: lsn))
         } else if added {
             print("Added the \(type.rawValue) edge \(from.id) -> \(to.id) at LSN \(lsn).")
@@ -83,8 +82,7 @@ struct RemoveEdgeCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var from: UInt64
@@ -102,7 +100,7 @@ struct RemoveEdgeCommand: ParsableCommand {
         guard removed > 0 else {
             throw CommandLineError("there is no \(type.map { $0.rawValue + " " } ?? "")edge \(from.id) -> \(to.id) to remove")
         }
-        if json {
+        if output.json {
             try JSONOutput.print(Report(from: from.id.rawValue, to: to.id.rawValue, removed: removed, lsn: lsn))
         } else {
             print("Removed \(counted(removed, "edge")) \(from.id) -> \(to.id) at LSN \(lsn).")
@@ -141,8 +139,7 @@ struct SetRuleCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var page: UInt64
@@ -175,7 +172,7 @@ struct SetRuleCommand: ParsableCommand {
             return StoreAccess.lastLSN(bus)
         }) else { return }
         let lsn = changed
-        if json {
+        if output.json {
             try JSONOutput.print(Report(page: page.id.rawValue, rule: rule, lsn: lsn))
         } else if let rule {
             print("Page \(page.id) is now computed by \(rule) (LSN \(lsn)).")

@@ -31,8 +31,7 @@ struct MetadataCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var page: UInt64
@@ -71,7 +70,7 @@ struct MetadataCommand: ParsableCommand {
             }) else { return }
             (info, lsn) = changed
         }
-        if json {
+        if output.json {
             try JSONOutput.print(Report(page: page.id.rawValue, metadata: PageJSON(info).metadata, lsn: lsn))
             return
         }

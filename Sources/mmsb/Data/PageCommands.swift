@@ -35,8 +35,7 @@ struct CreatePageCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         guard (1...StateBus.maximumPageSize).contains(size) else {
@@ -66,7 +65,7 @@ struct CreatePageCommand: ParsableCommand {
             return (try bus.info(page: page), StoreAccess.lastLSN(bus))
         }) else { return }
         let (info, lsn) = changed
-        if json {
+        if output.json {
             try JSONOutput.print(PageChangeReport(page: PageJSON(info), lsn: lsn))
         } else {
             print("Created page \(info.id) (\(info.size) bytes, \(info.location)) at LSN \(lsn).")
@@ -99,8 +98,7 @@ struct DeletePageCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var deleted: UInt64
@@ -114,7 +112,7 @@ struct DeletePageCommand: ParsableCommand {
             return StoreAccess.lastLSN(bus)
         }) else { return }
         let lsn = changed
-        if json {
+        if output.json {
             try JSONOutput.print(Report(deleted: page.id.rawValue, lsn: lsn))
         } else {
             print("Deleted page \(page.id) at LSN \(lsn).")
@@ -140,8 +138,7 @@ struct PagesCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("List the pages as they were after this LSN.", valueName: "lsn"))
     var atLSN: UInt64?
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var store: String
@@ -151,7 +148,7 @@ struct PagesCommand: ParsableCommand {
     func run() throws {
         let bus = try StoreAccess.readOnly(store, atLSN: atLSN)
         let pages = bus.pages()
-        if json {
+        if output.json {
             try JSONOutput.print(Report(store: StoreDirectory.normalized(store), pages: pages.map(PageJSON.init)))
             return
         }

@@ -42,8 +42,7 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Read the page as it was after this LSN.", valueName: "lsn"))
     var atLSN: UInt64?
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted, the bytes in hexadecimal) instead.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var page: UInt64
@@ -57,7 +56,7 @@ struct ReadCommand: ParsableCommand {
     func validate() throws {
         guard offset >= 0 else { throw ValidationError("--offset must not be negative, not \(offset)") }
         if let length, length < 1 { throw ValidationError("--length must be at least 1, not \(length)") }
-        if json, format != .hex { throw ValidationError("--json prints the bytes in hexadecimal: leave out --format") }
+        if output.json, format != .hex { throw ValidationError("--json prints the bytes in hexadecimal: leave out --format") }
     }
 
     func run() throws {
@@ -72,7 +71,7 @@ struct ReadCommand: ParsableCommand {
                 "--offset \(offset) --length \(end - offset) reaches byte \(end), past the end of page \(page.id), which has \(counted(info.size, "byte"))")
         }
         let bytes = Array(try bus.read(page: page.id)[offset..<end])
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(page: page.id.rawValue, epoch: info.epoch.rawValue, size: info.size, offset: offset, length: bytes.count, hex: Hex.string(bytes)))
             return

@@ -27,8 +27,7 @@ struct RecoverCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var store: String
@@ -42,7 +41,7 @@ struct RecoverCommand: ParsableCommand {
         let report: RecoveryReport
         if recovery.dryRun {
             report = try RecoveryPlan.plan(forStoreAt: path, salvage: recovery.salvage)
-            if !json {
+            if !output.json {
                 for line in RecoveryPlan.lines(report) { print(line) }
                 return
             }
@@ -53,7 +52,7 @@ struct RecoverCommand: ParsableCommand {
             report = opened
             try bus.close()
         }
-        if json {
+        if output.json {
             try JSONOutput.print(Report(store: path, dryRun: recovery.dryRun, recovery: StoreJSON.Recovery(report)))
             return
         }

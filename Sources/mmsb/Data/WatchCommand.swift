@@ -33,8 +33,7 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How often to look for new records, 10 to 60000 milliseconds.", valueName: "ms"))
     var interval: Int = 100
 
-    @Flag(name: .long, help: "Print one JSON object per record (as `mmsb log --json`) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         if fromLSN == 0 { throw ValidationError("--from-lsn must be 1 or more, not 0") }
@@ -66,7 +65,7 @@ struct WatchCommand: ParsableCommand {
                 }
                 expected = lsn + 1
                 do throws(CommandLineError) {
-                    print(json ? try JSONOutput.text(LogCommand.RecordJSON(record: record)) : LogCommand.text(record))
+                    print(output.json ? try JSONOutput.text(LogCommand.RecordJSON(record: record)) : LogCommand.text(record))
                 } catch {
                     failure = error
                     return false

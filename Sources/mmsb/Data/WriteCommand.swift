@@ -43,8 +43,7 @@ struct WriteCommand: ParsableCommand {
 
     @OptionGroup var recovery: RecoveryOptions
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     struct Report: Encodable {
         var page: UInt64
@@ -80,7 +79,7 @@ struct WriteCommand: ParsableCommand {
             return (try bus.write(page: page.id, offset: offset, bytes: bytes), StoreAccess.lastLSN(bus))
         }) else { return }
         let (receipt, lsn) = changed
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     page: page.id.rawValue, offset: offset, bytes: bytes.count, delta: receipt.delta.rawValue, epoch: receipt.epoch.rawValue,

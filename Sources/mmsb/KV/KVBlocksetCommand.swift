@@ -96,8 +96,7 @@ struct KVBlocksetInspectCommand: ParsableCommand {
     @Argument(help: "The serialized blockset file.")
     var file: String
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// A storage kind as one camelCase word, for scripts.
     static func name(_ kind: StorageKind) -> String {
@@ -140,7 +139,7 @@ struct KVBlocksetInspectCommand: ParsableCommand {
 
     func run() throws {
         let export = try SerializedBlockset(decoding: try CommandFile.read(file))
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     workerID: export.workerID,
@@ -179,8 +178,7 @@ struct KVBlocksetReadCommand: ParsableCommand {
     @Argument(help: "Block indices.")
     var blocks: [Int] = []
 
-    @Flag(name: .long, help: "Print one line of JSON per block (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// One line of `kv blockset read --json`.
     struct BlockLine: Encodable {
@@ -201,7 +199,7 @@ struct KVBlocksetReadCommand: ParsableCommand {
         let remote = try peers.remoteBlocks(serialized.blockDescriptors(blockset: blockset, blocks: blocks))
         for (block, handle) in zip(blocks, remote) {
             let bytes = try handle.bytes()
-            if json {
+            if output.json {
                 try JSONOutput.print(BlockLine(block: block, bytes: bytes.count, xxh3: XXH3.hash64(bytes, seed: 0)))
             } else {
                 print(KVBlocksetCommand.line(block: block, bytes: bytes))

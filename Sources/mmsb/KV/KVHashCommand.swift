@@ -33,8 +33,7 @@ struct KVHashCommand: ParsableCommand {
     @Option(name: .customLong("page-size"), parsing: .unconditional, help: ArgumentHelp("Tokens per block, 1 to 1024.", valueName: "p"))
     var pageSize: Int = 16
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     /// `kv hash --json`: the salt hash and every complete block's hashes.
     struct Report: Encodable {
@@ -72,7 +71,7 @@ struct KVHashCommand: ParsableCommand {
         let seed = saltHash.map(SaltHash.init) ?? ((salt != nil || lora != nil) ? SaltHash(salt: salt, loraName: lora) : .zero)
         let tokens = try parsedTokens()
         let sequence = try TokenBlockSequence(tokens: tokens, blockSize: pageSize, saltHash: seed)
-        if json {
+        if output.json {
             try JSONOutput.print(
                 Report(
                     saltHash: seed.value, pageSize: pageSize, tokens: tokens.count,

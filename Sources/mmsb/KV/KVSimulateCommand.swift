@@ -53,8 +53,7 @@ struct KVSimulateCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
     var noProgress = false
 
-    @Flag(name: .long, help: "Print one line of JSON (keys sorted) instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
@@ -99,7 +98,7 @@ struct KVSimulateCommand: ParsableCommand {
         var bar = KVProgressBar(total: requests, enabled: !noProgress && requests >= 1_000)
         let report = try simulation.run { bar.update($0) }
         bar.finish()
-        if json {
+        if output.json {
             try JSONOutput.print(report.json(options))
         } else {
             for line in report.lines(options) { print(line) }
